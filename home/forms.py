@@ -1,0 +1,53 @@
+import re
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+# Characters that carry no meaning in a query: controls (NUL included),
+# format characters and unassigned code points.
+_UNPRINTABLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_WORD_RE = re.compile(r"\w", re.UNICODE)
+
+
+def clean_query_text(raw: str) -> str:
+    """Drop unprintable characters and squeeze whitespace."""
+    text = "".join(
+        " " if unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES else ch for ch in raw
+    )
+    return " ".join(text.split())
+
+
+class SearchForm(forms.Form):
+    """Validates the `q` and `page` parameters of the search page.
+
+    Long queries are refused rather than truncated silently, and a query
+    without a single letter or digit is reported as such: neither reaches the
+    search backend.
+    """
+
+    q = forms.CharField(
+        label=_("Rechercher sur le site"),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def clean_q(self):
+        text = clean_query_text(self.cleaned_data.get("q") or "")
+        limit = settings.SEARCH_QUERY_MAX_LENGTH
+        if len(text) > limit:
+            raise forms.ValidationError(
+                _("Votre recherche est trop longue : %(limit)s caractères au plus."),
+                code="too_long",
+                params={"limit": limit},
+            )
+        if text and not _WORD_RE.search(text):
+            raise forms.ValidationError(
+                _("Saisissez au moins un mot ou un nombre."), code="no_word"
+            )
+        return text

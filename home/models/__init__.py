@@ -1,0 +1,15 @@
+from .mixins import BasePage, SeoMixin, ThemesMixin
+from .pages import HomePage, StandardPage
+from .site_settings import SiteSettings
+from .themes import PageTheme, Theme
+
+__all__ = [
+    "BasePage",
+    "HomePage",
+    "PageTheme",
+    "SeoMixin",
+    "SiteSettings",
+    "StandardPage",
+    "Theme",
+    "ThemesMixin",
+]

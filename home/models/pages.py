@@ -1,0 +1,71 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+from wagtail_localize.fields import TranslatableField
+
+from home.blocks import body_blocks
+from home.fields import LeanStreamField
+
+from .mixins import BasePage
+
+
+class HomePage(BasePage):
+    """The root of each locale's tree (one French, one English)."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    body = LeanStreamField(body_blocks(), blank=True, verbose_name=_("contenu"))
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+    translatable_fields = BasePage.translatable_fields + [
+        TranslatableField("introduction"),
+        TranslatableField("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    # Content apps add their index pages here as they arrive.
+    subpage_types = ["home.StandardPage"]
+    max_count_per_parent = 1
+
+    template = "home/home_page.html"
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+        verbose_name_plural = _("pages d'accueil")
+
+
+class StandardPage(BasePage):
+    """A free page: presentation of an approach, legal notice, accessibility statement..."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    body = LeanStreamField(body_blocks(), blank=True, verbose_name=_("contenu"))
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("introduction", boost=2),
+        index.SearchField("body"),
+        index.AutocompleteField("title"),
+    ]
+    translatable_fields = BasePage.translatable_fields + [
+        TranslatableField("introduction"),
+        TranslatableField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    template = "home/standard_page.html"
+
+    class Meta:
+        verbose_name = _("page standard")
+        verbose_name_plural = _("pages standard")

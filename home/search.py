@@ -1,0 +1,49 @@
+"""Site search over every live, public page of the active locale."""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from wagtail.models import Locale, Page
+
+
+@dataclass
+class TypeCount:
+    content_type_id: int
+    label: str
+    count: int
+
+
+def search_pages(query: str, locale: Locale):
+    """Live, public pages of `locale` matching `query`, by relevance.
+
+    The queryset is filtered in the database (locale, live, public) before the
+    backend ranks it, and results stay lazy so the paginator only fetches one
+    page of them.
+    """
+    return (
+        Page.objects.live()
+        .public()
+        .filter(locale=locale)
+        .exclude(depth=1)
+        .search(query, operator="and")
+    )
+
+
+def count_by_type(results) -> list[TypeCount]:
+    """How many results per page type, for the facet list."""
+    counts = results.facet("content_type")
+    types = ContentType.objects.get_for_ids(*counts.keys()) if counts else {}
+    rows = [
+        TypeCount(ct_id, str(types[ct_id].model_class()._meta.verbose_name_plural), n)
+        for ct_id, n in counts.items()
+        if ct_id in types and types[ct_id].model_class() is not None
+    ]
+    return sorted(rows, key=lambda row: (-row.count, row.label))
+
+
+def paginate(results, page_number, per_page):
+    paginator = Paginator(results, per_page)
+    page = paginator.get_page(page_number)
+    elided = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page, elided

@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from wagtail.models import Locale, Page
+
+from .forms import SearchForm
+from .models import Theme
+from .search import count_by_type, paginate, search_pages
+from .sitemaps import AllLocalesSitemap
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "query": "", "results": None, "type_counts": []}
+    status = 200
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"]
+        results = search_pages(query, Locale.get_active())
+        page, elided = paginate(
+            results, form.cleaned_data.get("page") or 1, settings.SEARCH_RESULTS_PER_PAGE
+        )
+        # Fetch the specific pages of this result page only, in one query per type.
+        specific = [p.specific_deferred for p in page.object_list]
+        context.update(
+            query=query,
+            results=page,
+            result_pages=specific,
+            page_range=elided,
+            type_counts=count_by_type(results),
+        )
+    elif form.is_bound and not form.is_valid():
+        status = 400
+    return render(request, "home/search.html", context, status=status)
+
+
+def _theme_pages(theme, locale):
+    return (
+        Page.objects.live()
+        .public()
+        .filter(locale=locale, themed_items__tag=theme)
+        .order_by("-first_published_at", "pk")
+        .distinct()
+    )
+
+
+@require_safe
+def theme_index(request):
+    from django.db.models import Count, Q
+
+    locale = Locale.get_active()
+    themes = Theme.objects.annotate(
+        page_count=Count(
+            "tagged_pages",
+            filter=Q(
+                tagged_pages__content_object__live=True,
+                tagged_pages__content_object__locale=locale,
+            ),
+        )
+    ).order_by("name")
+    return render(request, "home/theme_index.html", {"themes": themes})
+
+
+@require_safe
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    pages = _theme_pages(theme, Locale.get_active())
+    page_number = request.GET.get("page", "1")
+    page, elided = paginate(pages.defer_streamfields(), page_number, settings.LISTING_PER_PAGE)
+    return render(
+        request,
+        "home/theme_detail.html",
+        {
+            "theme": theme,
+            "results": page,
+            "result_pages": [p.specific_deferred for p in page.object_list],
+            "page_range": elided,
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /fr/recherche/",
+        "Disallow: /en/search/",
+        f"Sitemap: {sitemap_url}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def sitemap(request):
+    return django_sitemap(request, sitemaps={"pages": AllLocalesSitemap(request)})
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors, no database: the 500 page must render even when
+    # the database is the reason for the error.
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"title": _("Erreur du serveur")}), status=500)
