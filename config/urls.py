@@ -24,7 +24,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
-    path(_("search/"), home_views.search, name="search"),
+    path(_("recherche/"), home_views.search, name="search"),
     path(_("themes/"), home_views.theme_index, name="theme_index"),
     path(_("themes/<slug:slug>/"), home_views.theme_detail, name="theme_detail"),
     # Wagtail's page serving must stay last: it catches every other path.

@@ -113,8 +113,12 @@ def body_blocks():
     """The block list of a standard body; content apps extend it."""
     return [
         ("heading", HeadingBlock()),
-        ("paragraph", blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Paragraphe"),
-                                           template="blocks/paragraph.html")),
+        (
+            "paragraph",
+            blocks.RichTextBlock(
+                features=RICH_TEXT_FEATURES, label=_("Paragraphe"), template="blocks/paragraph.html"
+            ),
+        ),
         ("image", ImageBlock()),
         ("document", DocumentBlock()),
         ("quote", QuoteBlock()),

@@ -13,9 +13,7 @@ _WORD_RE = re.compile(r"\w", re.UNICODE)
 
 def clean_query_text(raw: str) -> str:
     """Drop unprintable characters and squeeze whitespace."""
-    text = "".join(
-        " " if unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES else ch for ch in raw
-    )
+    text = "".join(" " if unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES else ch for ch in raw)
     return " ".join(text.split())
 
 

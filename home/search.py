@@ -32,8 +32,8 @@ def search_pages(query: str, locale: Locale):
 
 def count_by_type(results) -> list[TypeCount]:
     """How many results per page type, for the facet list."""
-    counts = results.facet("content_type")
-    types = ContentType.objects.get_for_ids(*counts.keys()) if counts else {}
+    counts = results.facet("content_type_id")
+    types = {ct_id: ContentType.objects.get_for_id(ct_id) for ct_id in counts}
     rows = [
         TypeCount(ct_id, str(types[ct_id].model_class()._meta.verbose_name_plural), n)
         for ct_id, n in counts.items()

@@ -32,8 +32,12 @@ class SiteSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("organisation_name"), FieldPanel("tagline"), FieldPanel("tagline_en"),
-             FieldPanel("logo")],
+            [
+                FieldPanel("organisation_name"),
+                FieldPanel("tagline"),
+                FieldPanel("tagline_en"),
+                FieldPanel("logo"),
+            ],
             _("Identité"),
         ),
         MultiFieldPanel(
@@ -41,8 +45,13 @@ class SiteSettings(BaseSiteSetting):
             _("Contact"),
         ),
         MultiFieldPanel(
-            [FieldPanel("mastodon_url"), FieldPanel("linkedin_url"), FieldPanel("facebook_url"),
-             FieldPanel("youtube_url"), FieldPanel("newsletter_url")],
+            [
+                FieldPanel("mastodon_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("facebook_url"),
+                FieldPanel("youtube_url"),
+                FieldPanel("newsletter_url"),
+            ],
             _("Réseaux sociaux"),
         ),
     ]

@@ -1,0 +1,242 @@
+"""Template tags of the public site: navigation, languages, breadcrumb, pagination.
+
+Everything that needs the active locale's home page shares one query per
+request: the live translations of the site's root page (and of the current
+page, when there is one) are fetched together and kept on the request.
+"""
+
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+_CACHE_ATTR = "_site_tags_translations"
+
+
+@dataclass
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    is_current: bool
+    # True when `url` shows the same content in that language (used for the
+    # hreflang alternates); False when it falls back to that locale's home.
+    is_translation: bool
+
+
+def _active_language() -> str:
+    try:
+        return get_supported_content_language_variant(get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def _page_from_context(context):
+    """The Wagtail page being rendered, if any (not set by plain Django views)."""
+    page = context.get("page")
+    return page if isinstance(page, Page) else None
+
+
+def _translations(context):
+    """Live translations of the site root and of the current page, by language.
+
+    One query, cached on the request: ({code: home page}, {code: page}).
+    """
+    request = context.get("request")
+    page = _page_from_context(context)
+    cached = getattr(request, _CACHE_ATTR, None) if request is not None else None
+    if cached is not None and cached[0] == (page.pk if page else None):
+        return cached[1], cached[2]
+
+    site = Site.find_for_request(request) if request is not None else None
+    homes, page_translations = {}, {}
+    if site is not None:
+        keys = {site.root_page.translation_key}
+        if page is not None:
+            keys.add(page.translation_key)
+        rows = Page.objects.live().filter(translation_key__in=keys).select_related("locale")
+        for row in rows:
+            code = row.locale.language_code
+            if row.translation_key == site.root_page.translation_key:
+                homes[code] = row
+            if page is not None and row.translation_key == page.translation_key:
+                page_translations[code] = row
+    if request is not None:
+        setattr(request, _CACHE_ATTR, (page.pk if page else None, homes, page_translations))
+    return homes, page_translations
+
+
+def _locale_home(context):
+    homes, _ = _translations(context)
+    return homes.get(_active_language()) or homes.get(settings.LANGUAGE_CODE)
+
+
+@register.simple_tag(takes_context=True)
+def locale_home(context):
+    """The active locale's home page (falls back to the default language's)."""
+    return _locale_home(context)
+
+
+@register.inclusion_tag("includes/main_navigation.html", takes_context=True)
+def main_navigation(context):
+    """Live, in-menu children of the active locale's home page.
+
+    Each item is (page, current) where current is "page" for the page being
+    shown and "true" for the section that contains it (aria-current values).
+    Two queries at most: the home translations (shared) and the children.
+    """
+    request = context.get("request")
+    home = _locale_home(context)
+    current = _page_from_context(context)
+    items = []
+    if home is not None:
+        children = home.get_children().live().in_menu()
+        for child in children:
+            state = None
+            if current is not None and current.path:
+                if current.pk == child.pk:
+                    state = "page"
+                elif current.path.startswith(child.path):
+                    state = "true"
+            items.append({"title": child.title, "url": child.get_url(request), "current": state})
+    return {"items": items, "request": request}
+
+
+def _language_links(context, home_only=False):
+    request = context.get("request")
+    current_code = _active_language()
+    homes, page_translations = _translations(context)
+    page = _page_from_context(context)
+    names = dict(settings.LANGUAGES)
+    links = []
+    for code, name in settings.LANGUAGES:
+        is_current = code == current_code
+        url, is_translation = None, False
+        if home_only:
+            home = homes.get(code)
+            url = home.get_url(request) if home else None
+        elif page is not None:
+            translation = page_translations.get(code)
+            if is_current:
+                url = request.get_full_path() if request is not None else page.get_url()
+                is_translation = bool(translation)
+            elif translation is not None:
+                url, is_translation = translation.get_url(request), True
+            elif code in homes:
+                url = homes[code].get_url(request)
+        elif request is not None:
+            url, is_translation = translate_url(request.get_full_path(), code), True
+        if url:
+            links.append(LanguageLink(code, names.get(code, code), url, is_current, is_translation))
+    return links
+
+
+@register.inclusion_tag("includes/language_links.html", takes_context=True)
+def language_links(context, home_only=False):
+    """One link per language of settings.LANGUAGES.
+
+    With a Wagtail `page` in the context: its live translation, else that
+    locale's home page. Without (Django views): `translate_url` of the
+    current path. `home_only=True` (error pages) always links to the homes.
+    """
+    return {"links": _language_links(context, home_only=home_only)}
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """The hreflang alternates: only languages where the content really exists,
+    as absolute URLs. Use in <head>."""
+    request = context.get("request")
+    links = [link for link in _language_links(context) if link.is_translation]
+    if request is not None:
+        for link in links:
+            link.url = request.build_absolute_uri(link.url)
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url=None):
+    """Absolute URL of `url` (default: the current path, without query string)."""
+    request = context.get("request")
+    if request is None:
+        return url or ""
+    return request.build_absolute_uri(url if url is not None else request.path)
+
+
+@register.inclusion_tag("includes/breadcrumb.html", takes_context=True)
+def breadcrumb(context, *trail):
+    """A breadcrumb from the active locale's home page.
+
+    With a Wagtail `page`: its ancestors below the Wagtail root, then the page.
+    Otherwise (Django views), pass the trail after "Accueil" as alternating
+    labels and URLs, the last label (without URL) being the current page:
+    `{% breadcrumb themes_label themes_url theme.display_name %}`.
+    """
+    request = context.get("request")
+    page = _page_from_context(context)
+    items = []
+    if page is not None:
+        home = _locale_home(context)
+        min_depth = max(home.depth if home is not None else 2, 2)
+        if page.path and page.depth > min_depth:
+            ancestors = Page.objects.ancestor_of(page).filter(depth__gte=min_depth)
+            items = [{"title": a.title, "url": a.get_url(request)} for a in ancestors]
+            items.append({"title": page.title, "url": None})
+    else:
+        home = _locale_home(context)
+        if home is not None and trail:
+            items.append({"title": home.title, "url": home.get_url(request)})
+            trail = list(trail)
+            while trail:
+                label = trail.pop(0)
+                url = trail.pop(0) if trail else None
+                items.append({"title": label, "url": url or None})
+            items[-1]["url"] = None
+    return {"items": items if len(items) > 1 else []}
+
+
+@register.simple_tag(takes_context=True)
+def url_replace(context, **kwargs):
+    """The current query string with the given parameters replaced, with its
+    leading "?": `href="{% url_replace page=3 %}"`. A value of None (or
+    page=1) removes the parameter, so page 1 has a single address."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else None
+    if query is None:
+        from django.http import QueryDict
+
+        query = QueryDict(mutable=True)
+    for key, value in kwargs.items():
+        if value is None or (key == "page" and str(value) == "1"):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def verbose_name(obj) -> str:
+    """The verbose name of a model instance's class (e.g. a page's type)."""
+    model = getattr(obj, "specific_class", None) or type(obj)
+    return str(model._meta.verbose_name) if model is not None else ""
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    """A `tel:` URI from a displayed phone number ("01 23 45 67 89")."""
+    digits = "".join(ch for ch in str(number or "") if ch.isdigit() or ch == "+")
+    return f"tel:{digits}" if digits else ""
+
+
+@register.filter
+def name_is_fallback(theme) -> bool:
+    """True when a theme's displayed name is the French one in another language,
+    so the template can mark it lang="fr"."""
+    return not _active_language().startswith("fr") and not getattr(theme, "name_en", "")

@@ -1,0 +1,28 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from home.models import Theme
+
+
+class ThemeViewSet(SnippetViewSet):
+    """The theme vocabulary, managed by moderators and administrators."""
+
+    model = Theme
+    icon = "tag"
+    menu_label = _("Thèmes")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "name_en", "slug"]
+    search_fields = ["name", "name_en"]
+    ordering = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+    ]
+
+
+register_snippet(ThemeViewSet)

@@ -1,0 +1,69 @@
+import pytest
+from django.core.management import call_command
+from wagtail.models import Locale, Page, Site
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds what `make run` sets up: roles, workflow and
+    the seed content. Each test then runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        call_command("setup_roles", verbosity=0)
+        call_command("load_seed_content", verbosity=0, stdout=_Null())
+
+
+class _Null:
+    def write(self, *_args, **_kwargs):
+        pass
+
+    def flush(self):
+        pass
+
+
+@pytest.fixture
+def fr(db):
+    return Locale.objects.get(language_code="fr")
+
+
+@pytest.fixture
+def en(db):
+    return Locale.objects.get(language_code="en")
+
+
+@pytest.fixture
+def home_fr(db):
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def home_en(home_fr, en):
+    return home_fr.get_translation(en).specific
+
+
+@pytest.fixture
+def publish():
+    """Publish a page the way editors do (a revision, then publish)."""
+
+    def _publish(page):
+        page.save_revision().publish()
+        page.refresh_from_db()
+        return page
+
+    return _publish
+
+
+@pytest.fixture
+def add_page(publish):
+    """Create and publish a child page under `parent`."""
+
+    def _add(parent, model, **fields):
+        page = model(**fields)
+        parent.add_child(instance=page)
+        return publish(page)
+
+    return _add
+
+
+@pytest.fixture
+def root_page(db):
+    return Page.get_first_root_node()

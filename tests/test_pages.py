@@ -1,0 +1,113 @@
+"""Every page type renders in both locales, with the site's chrome."""
+
+import pytest
+from wagtail.models import Locale
+
+from home.models import StandardPage, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_redirects_to_french_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+
+
+def test_root_redirects_to_the_visitors_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert response["Location"] == "/en/"
+
+
+@pytest.mark.parametrize("url, lang", [("/fr/", "fr"), ("/en/", "en")])
+def test_home_page_renders_in_each_locale(client, url, lang):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f'<html lang="{lang}"' in response.text
+    assert 'href="#contenu"' in response.text  # skip link
+    assert 'id="contenu"' in response.text
+
+
+def test_home_page_has_hreflang_alternates_and_language_switcher(client):
+    text = client.get("/fr/").text
+    assert 'hreflang="en"' in text and 'hreflang="fr"' in text
+    assert 'href="/en/"' in text
+
+
+def test_french_home_page_is_in_french_english_in_english(client):
+    assert "Le portail de l'économie sociale et solidaire" in client.get("/fr/").text
+    assert "The portal of the social and solidarity economy" in client.get("/en/").text
+
+
+def test_main_navigation_lists_menu_pages(client):
+    text = client.get("/fr/").text
+    assert 'href="/fr/sceaux-valley/"' in text
+
+
+def test_standard_page_renders_with_breadcrumb_and_themes(client):
+    response = client.get("/fr/sceaux-valley/")
+    assert response.status_code == 200
+    assert "Fil d" in response.text  # breadcrumb landmark label
+    assert 'href="/fr/themes/innovation-sociale/"' in response.text
+
+
+def test_standard_page_translation_renders_in_english(client, en, publish):
+    valley = StandardPage.objects.get(slug="sceaux-valley")
+    english = valley.copy_for_translation(en, copy_parents=True)
+    english.title = "Sceaux Valley (English)"
+    publish(english)
+    response = client.get(english.url)
+    assert response.status_code == 200
+    assert '<html lang="en"' in response.text
+    assert "Sceaux Valley (English)" in response.text
+    # The French page now links to its English translation.
+    assert f'href="{english.url}"' in client.get("/fr/sceaux-valley/").text
+
+
+def test_language_switcher_falls_back_to_home_without_translation(client):
+    text = client.get("/fr/sceaux-valley/").text
+    assert 'href="/en/"' in text
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/fr/cette-page-nexiste-pas/")
+    assert response.status_code == 404
+    assert "introuvable" in response.text.lower()
+
+
+def test_sitemap_lists_pages_of_both_locales(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert "/fr/sceaux-valley/" in response.text
+    assert "/en/</loc>" in response.text
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+    assert "Disallow: /admin/" in response.text
+
+
+def test_admin_login_renders(client):
+    assert client.get("/admin/login/").status_code == 200
+
+
+def test_pages_cost_few_queries(client, home_fr, add_page, django_assert_max_num_queries):
+    for n in range(20):
+        add_page(home_fr, StandardPage, title=f"Rubrique {n}", show_in_menus=(n < 5))
+    with django_assert_max_num_queries(15):
+        assert client.get("/fr/").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get("/fr/sceaux-valley/").status_code == 200
+
+
+def test_english_locale_exists_after_setup():
+    assert set(Locale.objects.values_list("language_code", flat=True)) >= {"fr", "en"}
+
+
+def test_theme_field_only_accepts_the_vocabulary(home_fr):
+    from home.models.themes import Theme as ThemeModel
+
+    assert ThemeModel is Theme
+    assert StandardPage._meta.get_field("themes").remote_field.through.tag_model() is Theme

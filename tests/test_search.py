@@ -1,0 +1,134 @@
+"""Site search: French first, accent-insensitive, never a 500."""
+
+import pytest
+
+from home.models import StandardPage
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_FR = "/fr/recherche/"
+SEARCH_EN = "/en/search/"
+
+
+@pytest.fixture
+def ess_pages(home_fr, add_page):
+    eco = add_page(
+        home_fr,
+        StandardPage,
+        title="Panorama de l'économie sociale",
+        introduction="L'économie sociale et solidaire sur le territoire.",
+    )
+    coop = add_page(
+        home_fr,
+        StandardPage,
+        title="Les coopératives du département",
+        introduction="SCOP et SCIC : des coopératives qui emploient.",
+    )
+    return eco, coop
+
+
+def titles(response):
+    return [page.title for page in response.context["result_pages"]]
+
+
+def test_unaccented_query_finds_accented_words(client, ess_pages):
+    response = client.get(SEARCH_FR, {"q": "economie"})
+    assert response.status_code == 200
+    assert "Panorama de l'économie sociale" in titles(response)
+
+
+def test_singular_unaccented_query_finds_plural_accented_word(client, ess_pages):
+    response = client.get(SEARCH_FR, {"q": "cooperative"})
+    assert titles(response) == ["Les coopératives du département"]
+
+
+def test_accented_uppercase_query_finds_the_same(client, ess_pages):
+    response = client.get(SEARCH_FR, {"q": "ÉCONOMIE"})
+    assert "Panorama de l'économie sociale" in titles(response)
+
+
+def test_seed_content_is_searchable(client):
+    response = client.get(SEARCH_FR, {"q": "propositions"})
+    assert "Sceaux Valley" in titles(response)
+
+
+def test_results_are_limited_to_the_active_locale(client, ess_pages, home_en, add_page):
+    add_page(home_en, StandardPage, title="Social economy overview", introduction="economie")
+    fr_titles = titles(client.get(SEARCH_FR, {"q": "economie"}))
+    en_titles = titles(client.get(SEARCH_EN, {"q": "economie"}))
+    assert "Social economy overview" not in fr_titles
+    assert en_titles == ["Social economy overview"]
+
+
+def test_draft_and_private_pages_are_not_found(client, home_fr, ess_pages):
+    draft = StandardPage(title="Brouillon économie secrète", live=False)
+    home_fr.add_child(instance=draft)
+    draft.save_revision()
+    response = client.get(SEARCH_FR, {"q": "secrète"})
+    assert response.status_code == 200
+    assert titles(response) == []
+
+
+def test_counts_per_page_type(client, ess_pages):
+    response = client.get(SEARCH_FR, {"q": "cooperative"})
+    counts = {row.label: row.count for row in response.context["type_counts"]}
+    assert counts == {"pages standard": 1}
+
+
+def test_no_result_shows_an_empty_state(client):
+    response = client.get(SEARCH_FR, {"q": "zzzzinexistant"})
+    assert response.status_code == 200
+    assert response.context["results"].paginator.count == 0
+    assert "Aucun résultat" in response.text
+
+
+def test_empty_query_invites_to_search(client):
+    response = client.get(SEARCH_FR)
+    assert response.status_code == 200
+    assert response.context["results"] is None
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("a" * 10_000, "trop longue"),
+        ("?!%*()[]{}…«»", "au moins un mot"),
+        ("\x00", "au moins un mot"),
+        ("économie\x00sociale", None),
+    ],
+)
+def test_absurd_queries_get_a_clear_answer_not_a_500(client, ess_pages, query, message):
+    response = client.get(SEARCH_FR, {"q": query})
+    if message is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 400
+        assert message in response.text
+        # The form keeps what the person typed (cleaned of control characters).
+        assert 'name="q"' in response.text
+
+
+def test_nul_byte_in_raw_query_string(client):
+    response = client.get(SEARCH_FR + "?q=%00")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1e9", "%00"])
+def test_bad_page_numbers_never_500(client, ess_pages, page):
+    response = client.get(SEARCH_FR + f"?q=economie&page={page}")
+    assert response.status_code in (200, 400)
+
+
+def test_pagination_and_query_count_do_not_grow_with_results(
+    client, home_fr, add_page, django_assert_max_num_queries
+):
+    for n in range(25):
+        add_page(home_fr, StandardPage, title=f"Réseau solidaire {n}", introduction="solidaire")
+    with django_assert_max_num_queries(12):
+        first = client.get(SEARCH_FR, {"q": "solidaire"})
+    assert first.context["results"].paginator.count >= 25
+    assert len(first.context["result_pages"]) == 10
+    with django_assert_max_num_queries(12):
+        third = client.get(SEARCH_FR, {"q": "solidaire", "page": 3})
+    assert third.context["results"].number == 3
+    assert 'href="?q=solidaire&amp;page=2"' in third.text or "page=2" in third.text
