@@ -566,7 +566,9 @@ def main(argv: list[str] | None = None) -> int:
     log(f"Migrated in {migrate_s} s ({connection.vendor})")
 
     registry.discover()
-    names = [n.strip() for n in args.generators.split(",") if n.strip()] if args.generators else None
+    names = (
+        [n.strip() for n in args.generators.split(",") if n.strip()] if args.generators else None
+    )
     marks = generated_marks()
     generated = {}
     for gen in registry.resolve_order(names):
@@ -613,8 +615,11 @@ def main(argv: list[str] | None = None) -> int:
         "label": args.label,
         "date": started_at.isoformat(timespec="seconds"),
         "machine": facts,
-        "database": {"url": redact(db_url), "vendor": connection.vendor, "reused": existed
-                     and args.reuse},
+        "database": {
+            "url": redact(db_url),
+            "vendor": connection.vendor,
+            "reused": existed and args.reuse,
+        },
         "settings": args.settings,
         "items": args.items,
         "seed": args.seed,
@@ -629,9 +634,14 @@ def main(argv: list[str] | None = None) -> int:
         "urls": rows,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    output = Path(args.output) if args.output else RESULTS_DIR / (
-        f"{started_at:%Y%m%d-%H%M%S}-{connection.vendor}-{args.items}"
-        f"{'-load' if args.load else ''}.json"
+    output = (
+        Path(args.output)
+        if args.output
+        else RESULTS_DIR
+        / (
+            f"{started_at:%Y%m%d-%H%M%S}-{connection.vendor}-{args.items}"
+            f"{'-load' if args.load else ''}.json"
+        )
     )
     output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
 

@@ -3,6 +3,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 # Characters that carry no meaning in a query: controls (NUL included),
@@ -17,6 +18,20 @@ def clean_query_text(raw: str) -> str:
     return " ".join(text.split())
 
 
+class QueryField(forms.CharField):
+    """A free-text query: control characters (a NUL byte included) are
+    removed before validation instead of failing it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+    def to_python(self, value):
+        return clean_query_text(super().to_python(value))
+
+
 class SearchForm(forms.Form):
     """Validates the `q` and `page` parameters of the search page.
 
@@ -25,7 +40,7 @@ class SearchForm(forms.Form):
     search backend.
     """
 
-    q = forms.CharField(
+    q = QueryField(
         label=_("Rechercher sur le site"),
         required=False,
         strip=False,
@@ -33,10 +48,9 @@ class SearchForm(forms.Form):
             attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
     def clean_q(self):
-        text = clean_query_text(self.cleaned_data.get("q") or "")
+        text = self.cleaned_data.get("q") or ""
         limit = settings.SEARCH_QUERY_MAX_LENGTH
         if len(text) > limit:
             raise forms.ValidationError(

@@ -1,5 +1,6 @@
 """Site search over every live, public page of the active locale."""
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +15,27 @@ class TypeCount:
     count: int
 
 
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def search_terms(query: str) -> str:
+    """The words of `query`, without the punctuation and operators that search
+    backends would otherwise parse (quotes, colons, ampersands...)."""
+    return " ".join(_NON_WORD.sub(" ", query).split())
+
+
+def specific_in_order(pages):
+    """The specific instances of `pages` (base `Page` objects), in the same
+    order, with one query per page type, StreamField bodies left unloaded."""
+    ids = [page.pk for page in pages]
+    if not ids:
+        return []
+    by_id = {
+        page.pk: page for page in Page.objects.filter(pk__in=ids).defer_streamfields().specific()
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def search_pages(query: str, locale: Locale):
     """Live, public pages of `locale` matching `query`, by relevance.
 
@@ -26,7 +48,7 @@ def search_pages(query: str, locale: Locale):
         .public()
         .filter(locale=locale)
         .exclude(depth=1)
-        .search(query, operator="and")
+        .search(search_terms(query), operator="and")
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from home.models import HomePage, StandardPage, Theme
+from home.models import HomePage, SiteSettings, StandardPage, Theme
 from home.seeding import SeedReport, get_locale, load_toml, register_seed, upsert_page
 
 DATA = Path(__file__).resolve().parent / "seed_data"
@@ -73,6 +73,8 @@ def load_home(report: SeedReport) -> None:
         if type(placeholder.specific) is Page and placeholder.numchild == 0:
             placeholder.delete()
 
+    load_site_settings(report, site, data.get("site", {}))
+
     # Sceaux Valley comes before the home body, which links to it.
     load_sceaux_valley(report, home)
 
@@ -99,6 +101,19 @@ def load_home(report: SeedReport) -> None:
         },
         force_update=created_english,
     )
+
+
+def load_site_settings(report: SeedReport, site: Site, values: dict) -> None:
+    settings, created = SiteSettings.objects.get_or_create(site=site, defaults=values)
+    if created:
+        report.log("created")
+    elif report.update and any(getattr(settings, k) != v for k, v in values.items()):
+        for key, value in values.items():
+            setattr(settings, key, value)
+        settings.save()
+        report.log("updated")
+    else:
+        report.log("unchanged")
 
 
 def load_sceaux_valley(report: SeedReport, home: HomePage) -> None:

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import translation
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -10,7 +13,7 @@ from wagtail.models import Locale, Page
 
 from .forms import SearchForm
 from .models import Theme
-from .search import count_by_type, paginate, search_pages
+from .search import count_by_type, paginate, search_pages, specific_in_order
 from .sitemaps import AllLocalesSitemap
 
 
@@ -22,11 +25,10 @@ def search(request):
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         results = search_pages(query, Locale.get_active())
-        page, elided = paginate(
-            results, form.cleaned_data.get("page") or 1, settings.SEARCH_RESULTS_PER_PAGE
-        )
+        # Paginator.get_page() turns a bad page number into the first or last page.
+        page, elided = paginate(results, request.GET.get("page"), settings.SEARCH_RESULTS_PER_PAGE)
         # Fetch the specific pages of this result page only, in one query per type.
-        specific = [p.specific_deferred for p in page.object_list]
+        specific = specific_in_order(page.object_list)
         context.update(
             query=query,
             results=page,
@@ -51,18 +53,13 @@ def _theme_pages(theme, locale):
 
 @require_safe
 def theme_index(request):
-    from django.db.models import Count, Q
-
-    locale = Locale.get_active()
+    visible = Page.objects.live().public().filter(locale=Locale.get_active()).values("pk")
     themes = Theme.objects.annotate(
-        page_count=Count(
-            "tagged_pages",
-            filter=Q(
-                tagged_pages__content_object__live=True,
-                tagged_pages__content_object__locale=locale,
-            ),
-        )
-    ).order_by("name")
+        page_count=Count("tagged_pages", filter=Q(tagged_pages__content_object__in=visible))
+    )
+    # A few dozen themes: sort in Python, by the name in the visitor's
+    # language, accents ignored (SQLite would put « Économie » after « Z »).
+    themes = sorted(themes, key=lambda theme: theme.sort_key)
     return render(request, "home/theme_index.html", {"themes": themes})
 
 
@@ -78,7 +75,7 @@ def theme_detail(request, slug):
         {
             "theme": theme,
             "results": page,
-            "result_pages": [p.specific_deferred for p in page.object_list],
+            "result_pages": specific_in_order(page.object_list),
             "page_range": elided,
         },
     )
@@ -86,15 +83,13 @@ def theme_detail(request, slug):
 
 @require_safe
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri("/sitemap.xml")
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /fr/recherche/",
-        "Disallow: /en/search/",
-        f"Sitemap: {sitemap_url}",
-        "",
-    ]
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    # Search result pages are endless combinations: keep crawlers out.
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines.append(f"Disallow: {reverse('search')}")
+    lines += [f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

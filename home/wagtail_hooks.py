@@ -16,12 +16,14 @@ class ThemeViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "name_en", "slug"]
     search_fields = ["name", "name_en"]
+    search_backend_name = None  # plain database lookups: themes are not search-indexed
     ordering = ["name"]
     panels = [
         FieldPanel("name"),
         FieldPanel("name_en"),
         FieldPanel("slug"),
         FieldPanel("description"),
+        FieldPanel("description_en"),
     ]
 
 

@@ -1,5 +1,7 @@
 """Every page type renders in both locales, with the site's chrome."""
 
+from html import unescape
+
 import pytest
 from wagtail.models import Locale
 
@@ -35,7 +37,7 @@ def test_home_page_has_hreflang_alternates_and_language_switcher(client):
 
 
 def test_french_home_page_is_in_french_english_in_english(client):
-    assert "Le portail de l'économie sociale et solidaire" in client.get("/fr/").text
+    assert "Le portail de l'économie sociale et solidaire" in unescape(client.get("/fr/").text)
     assert "The portal of the social and solidarity economy" in client.get("/en/").text
 
 

@@ -9,7 +9,9 @@ from home.models import StandardPage, Theme
 pytestmark = pytest.mark.django_db
 
 
-def test_french_page_translated_to_english(client, home_fr, en, add_page):
+def test_french_page_translated_to_english(
+    client, home_fr, en, add_page, django_capture_on_commit_callbacks
+):
     page = add_page(
         home_fr,
         StandardPage,
@@ -33,7 +35,9 @@ def test_french_page_translated_to_english(client, home_fr, en, add_page):
                 context=segment.context,
                 data=english,
             )
-    translation.save_target(publish=True)
+    # wagtail-localize publishes once the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(publish=True)
 
     english_page = page.get_translation(en).specific
     assert english_page.title == "Third places"

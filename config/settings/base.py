@@ -223,7 +223,8 @@ _FRENCH_INDEX_SETTINGS = {
 if SEARCH_BACKEND == "database":
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.database",
+            # Wagtail's database backend, with French prefix matching on SQLite.
+            "BACKEND": "home.search_backend",
             "SEARCH_CONFIG": "french_unaccent" if DATABASE_IS_POSTGRES else None,
         }
     }

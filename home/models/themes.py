@@ -7,6 +7,8 @@ key points at `wagtailcore.Page`, so a single query lists every actor, call or
 minutes page of a theme.
 """
 
+import unicodedata
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -20,6 +22,7 @@ class Theme(TagBase):
 
     name_en = models.CharField(_("nom en anglais"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description en anglais"), blank=True)
 
     class Meta:
         verbose_name = _("thème")
@@ -35,6 +38,21 @@ class Theme(TagBase):
         if (get_language() or "fr").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+    @property
+    def display_description(self) -> str:
+        if (get_language() or "fr").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description
+
+    @property
+    def sort_key(self) -> str:
+        """The display name without accents or case, for alphabetical lists."""
+        return "".join(
+            ch
+            for ch in unicodedata.normalize("NFKD", self.display_name.casefold())
+            if not unicodedata.combining(ch)
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("theme_detail", kwargs={"slug": self.slug})

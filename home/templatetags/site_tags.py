@@ -9,8 +9,11 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
+from django.http import QueryDict
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.html import avoid_wrapping
+from django.utils.translation import get_language, gettext
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, Site
 
@@ -87,9 +90,11 @@ def locale_home(context):
 def main_navigation(context):
     """Live, in-menu children of the active locale's home page.
 
-    Each item is (page, current) where current is "page" for the page being
-    shown and "true" for the section that contains it (aria-current values).
-    Two queries at most: the home translations (shared) and the children.
+    Each item is a dict of title, url and current: the aria-current value,
+    "page" for the page being shown, "true" for the section that contains it.
+    Two queries at most: the home translations (shared with the other tags
+    and cached on the request) and the children. The site lookup is shared
+    with Wagtail's page serving and the settings context processor.
     """
     request = context.get("request")
     home = _locale_home(context)
@@ -105,7 +110,7 @@ def main_navigation(context):
                 elif current.path.startswith(child.path):
                     state = "true"
             items.append({"title": child.title, "url": child.get_url(request), "current": state})
-    return {"items": items, "request": request}
+    return {"items": items}
 
 
 def _language_links(context, home_only=False):
@@ -113,7 +118,6 @@ def _language_links(context, home_only=False):
     current_code = _active_language()
     homes, page_translations = _translations(context)
     page = _page_from_context(context)
-    names = dict(settings.LANGUAGES)
     links = []
     for code, name in settings.LANGUAGES:
         is_current = code == current_code
@@ -124,7 +128,8 @@ def _language_links(context, home_only=False):
         elif page is not None:
             translation = page_translations.get(code)
             if is_current:
-                url = request.get_full_path() if request is not None else page.get_url()
+                in_preview = request is None or getattr(request, "is_preview", False)
+                url = page.get_url(request) if in_preview else request.get_full_path()
                 is_translation = bool(translation)
             elif translation is not None:
                 url, is_translation = translation.get_url(request), True
@@ -133,7 +138,7 @@ def _language_links(context, home_only=False):
         elif request is not None:
             url, is_translation = translate_url(request.get_full_path(), code), True
         if url:
-            links.append(LanguageLink(code, names.get(code, code), url, is_current, is_translation))
+            links.append(LanguageLink(code, name, url, is_current, is_translation))
     return links
 
 
@@ -188,10 +193,12 @@ def breadcrumb(context, *trail):
             ancestors = Page.objects.ancestor_of(page).filter(depth__gte=min_depth)
             items = [{"title": a.title, "url": a.get_url(request)} for a in ancestors]
             items.append({"title": page.title, "url": None})
+            if items[0]["url"] and home is not None and items[0]["url"] == home.get_url(request):
+                items[0]["title"] = gettext("Accueil")
     else:
         home = _locale_home(context)
         if home is not None and trail:
-            items.append({"title": home.title, "url": home.get_url(request)})
+            items.append({"title": gettext("Accueil"), "url": home.get_url(request)})
             trail = list(trail)
             while trail:
                 label = trail.pop(0)
@@ -207,11 +214,7 @@ def url_replace(context, **kwargs):
     leading "?": `href="{% url_replace page=3 %}"`. A value of None (or
     page=1) removes the parameter, so page 1 has a single address."""
     request = context.get("request")
-    query = request.GET.copy() if request is not None else None
-    if query is None:
-        from django.http import QueryDict
-
-        query = QueryDict(mutable=True)
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
     for key, value in kwargs.items():
         if value is None or (key == "page" and str(value) == "1"):
             query.pop(key, None)
@@ -225,7 +228,7 @@ def url_replace(context, **kwargs):
 def verbose_name(obj) -> str:
     """The verbose name of a model instance's class (e.g. a page's type)."""
     model = getattr(obj, "specific_class", None) or type(obj)
-    return str(model._meta.verbose_name) if model is not None else ""
+    return str(model._meta.verbose_name)
 
 
 @register.filter
@@ -240,3 +243,24 @@ def name_is_fallback(theme) -> bool:
     """True when a theme's displayed name is the French one in another language,
     so the template can mark it lang="fr"."""
     return not _active_language().startswith("fr") and not getattr(theme, "name_en", "")
+
+
+@register.filter
+def file_size(num_bytes) -> str:
+    """A file size in SI units with French abbreviations by default
+    ("1,2 Mo"; "1.2 MB" once the English catalogue is in), for download links."""
+    try:
+        size = float(num_bytes)
+    except (TypeError, ValueError):
+        return ""
+    units = [
+        (1000**3, gettext("%(size)s Go")),
+        (1000**2, gettext("%(size)s Mo")),
+        (1000, gettext("%(size)s Ko")),
+    ]
+    for factor, label in units:
+        if size >= factor:
+            value = size / factor
+            decimals = 0 if value >= 100 or value == int(value) else 1
+            return avoid_wrapping(label % {"size": number_format(value, decimals)})
+    return avoid_wrapping(gettext("%(size)s octets") % {"size": int(size)})
