@@ -39,7 +39,8 @@ FLOOR_PATH = "/healthz"
 
 
 def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    stamp = time.strftime("%H:%M:%S", time.gmtime())
+    print(f"[bench {stamp}Z] {message}", file=sys.stderr, flush=True)
 
 
 # --- Command line ----------------------------------------------------------------
@@ -69,6 +70,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42, help="random seed (42)")
     parser.add_argument("--runs", type=int, default=30, help="timed runs per URL (30)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs per URL first (3)")
+    parser.add_argument(
+        "--url-budget",
+        type=float,
+        default=30.0,
+        help="seconds per URL after which warm-up and timed runs stop early (30)",
+    )
     parser.add_argument(
         "--url", action="append", default=[], metavar="PATH", help="extra path (repeatable)"
     )
@@ -280,7 +287,7 @@ def data_counts() -> dict:
         from modelsearch.models import IndexEntry
 
         counts["search_index_entries"] = IndexEntry.objects.count()
-    except Exception:  # noqa: BLE001 - other search backends keep no table
+    except Exception:  # other search backends keep no table
         counts["search_index_entries"] = None
     counts["db_vendor"] = connection.vendor
     return counts
@@ -324,7 +331,7 @@ def all_urls(args: argparse.Namespace) -> list[tuple[str, str]]:
         urls = default_urls()
         try:
             urls += registry.collect_urls()
-        except Exception as exc:  # noqa: BLE001 - report, keep measuring the rest
+        except Exception as exc:  # report, keep measuring the rest
             log(f"A register_urls function failed: {type(exc).__name__}: {exc}")
     urls += [(path, path) for path in args.url]
     if args.only_url:
@@ -356,7 +363,7 @@ def _fetch(client, path: str):
             size = sum(len(chunk) for chunk in response.streaming_content)
         else:
             size = len(response.content)
-    except Exception as exc:  # noqa: BLE001 - e.g. a missing 500.html template
+    except Exception as exc:  # e.g. a missing 500.html template
         return "ERR", 0, f"{type(exc).__name__}: {exc}"[:300]
     error = None
     exc_info = getattr(response, "exc_info", None)
@@ -365,19 +372,26 @@ def _fetch(client, path: str):
     return response.status_code, size, error
 
 
-def measure_url(path: str, runs: int, warmup: int) -> dict:
+def measure_url(path: str, runs: int, warmup: int, budget: float = 30.0) -> dict:
+    """Warm-up runs, one run counting queries, then `runs` timed runs — fewer
+    (at least one) when the URL has used up its `budget` seconds."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(raise_request_exception=False)
+    deadline = time.perf_counter() + budget
     for _ in range(warmup):
+        if time.perf_counter() > deadline:
+            break
         _fetch(client, path)
     with CaptureQueriesContext(connection) as ctx:
         status, size, error = _fetch(client, path)
     queries = len(ctx.captured_queries)
     times = []
     for _ in range(runs):
+        if times and time.perf_counter() > deadline:
+            break
         start = time.perf_counter()
         _fetch(client, path)
         times.append((time.perf_counter() - start) * 1000)
@@ -391,7 +405,7 @@ def measure_url(path: str, runs: int, warmup: int) -> dict:
         "p90_ms": round(_percentile(times, 90), 2),
         "min_ms": round(times[0], 2),
         "mean_ms": round(statistics.fmean(times), 2),
-        "runs": runs,
+        "runs": len(times),
     }
 
 
@@ -435,7 +449,9 @@ def stop_process(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def run_load_phase(urls, args, db_url: str) -> tuple[dict[str, dict], dict]:
+def run_load_phase(urls, args, db_url: str, skip: dict[str, str]) -> tuple[dict[str, dict], dict]:
+    """Start gunicorn on a free loopback port, load each URL (but those in
+    `skip`, path -> reason) for --load-duration seconds, stop gunicorn."""
     from bench.loadgen import run_load
 
     port = free_port()
@@ -471,6 +487,10 @@ def run_load_phase(urls, args, db_url: str) -> tuple[dict[str, dict], dict]:
         try:
             wait_until_ready(proc, port)
             for label, path in urls:
+                if path in skip:
+                    log(f"  load {label}: skipped, {skip[path]}")
+                    results[path] = {"skipped": skip[path]}
+                    continue
                 run_load(
                     "127.0.0.1", port, path, duration=1.0,
                     concurrency=args.load_concurrency, max_requests=2_000,
@@ -502,7 +522,9 @@ def _fmt(value, digits: int = 1) -> str:
 
 
 def markdown_table(rows: list[dict], with_load: bool) -> str:
-    header = ["URL", "path", "status", "queries", "size (KB)", "median ms", "p90 ms", "min ms"]
+    header = [
+        "URL", "path", "status", "queries", "size (KB)", "median ms", "p90 ms", "min ms", "runs",
+    ]  # fmt: skip
     if with_load:
         header += ["req/s", "p50 ms (load)", "p99 ms (load)"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -516,6 +538,7 @@ def markdown_table(rows: list[dict], with_load: bool) -> str:
             _fmt(row["median_ms"], 2),
             _fmt(row["p90_ms"], 2),
             _fmt(row["min_ms"], 2),
+            str(row["runs"]),
         ]
         if with_load:
             load = row.get("load") or {}
@@ -595,9 +618,11 @@ def main(argv: list[str] | None = None) -> int:
     log(f"Measuring {len(urls)} URLs ({args.warmup} warm-up + {args.runs} timed runs each)")
     rows = []
     for label, path in urls:
-        result = measure_url(path, args.runs, args.warmup)
+        result = measure_url(path, args.runs, args.warmup, args.url_budget)
         rows.append({"label": label, "path": path, **result})
         suffix = f" — {result['error']}" if result["error"] else ""
+        if result["runs"] < args.runs:
+            suffix += f" (only {result['runs']} timed runs: --url-budget reached)"
         log(
             f"  {label}: {result['status']}, {result['queries']} queries, "
             f"median {result['median_ms']} ms{suffix}"
@@ -606,7 +631,12 @@ def main(argv: list[str] | None = None) -> int:
     load_config = None
     if args.load:
         connection.close()
-        load_results, load_config = run_load_phase(urls, args, db_url)
+        skip = {
+            row["path"]: f"median {row['median_ms']:.0f} ms in process (> 2 s)"
+            for row in rows
+            if row["median_ms"] > 2000
+        }
+        load_results, load_config = run_load_phase(urls, args, db_url, skip)
         for row in rows:
             row["load"] = load_results.get(row["path"])
 

@@ -11,12 +11,10 @@ prefix: « cooperative » → `cooperativ*`, which finds « coopérative »,
 Settings: WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "home.search_backend"}}
 """
 
+from functools import cache
+
+from django.db import connection
 from modelsearch.backends.database import SearchBackend as database_backend
-from modelsearch.backends.database.sqlite.query import Lexeme, SearchQueryExpression
-from modelsearch.backends.database.sqlite.sqlite import (
-    SQLiteSearchBackend,
-    SQLiteSearchQueryCompiler,
-)
 from modelsearch.query import PlainText
 
 MIN_PREFIX_LENGTH = 4
@@ -34,28 +32,37 @@ def french_prefix(term: str) -> tuple[str, bool]:
     return word, True
 
 
-class FrenchSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
-    def build_search_query_content(self, query, config=None):
-        if not isinstance(query, PlainText):
-            return super().build_search_query_content(query, config=config)
-        terms = query.query_string.split()
-        if not terms:
-            return None
-        lexemes = None
-        for term in terms:
-            stem, prefix = french_prefix(term)
-            lexeme = Lexeme(stem, prefix=prefix)
-            if lexemes is None:
-                lexemes = lexeme
-            elif query.operator.upper() == "AND":
-                lexemes &= lexeme
-            else:
-                lexemes |= lexeme
-        return SearchQueryExpression(lexemes, config=config)
+@cache
+def french_sqlite_compiler():
+    """Built on first use: the SQLite modules declare models that only exist
+    on SQLite, so they must not be imported on PostgreSQL."""
+    from modelsearch.backends.database.sqlite.query import Lexeme, SearchQueryExpression
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchQueryCompiler
+
+    class FrenchSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
+        def build_search_query_content(self, query, config=None):
+            if not isinstance(query, PlainText):
+                return super().build_search_query_content(query, config=config)
+            terms = query.query_string.split()
+            if not terms:
+                return None
+            lexemes = None
+            for term in terms:
+                stem, prefix = french_prefix(term)
+                lexeme = Lexeme(stem, prefix=prefix)
+                if lexemes is None:
+                    lexemes = lexeme
+                elif query.operator.upper() == "AND":
+                    lexemes &= lexeme
+                else:
+                    lexemes |= lexeme
+            return SearchQueryExpression(lexemes, config=config)
+
+    return FrenchSQLiteSearchQueryCompiler
 
 
 def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backend module
     backend = database_backend(params)
-    if isinstance(backend, SQLiteSearchBackend):
-        backend.query_compiler_class = FrenchSQLiteSearchQueryCompiler
+    if connection.vendor == "sqlite" and type(backend).__name__ == "SQLiteSearchBackend":
+        backend.query_compiler_class = french_sqlite_compiler()
     return backend
