@@ -113,3 +113,23 @@ def test_theme_field_only_accepts_the_vocabulary(home_fr):
 
     assert ThemeModel is Theme
     assert StandardPage._meta.get_field("themes").remote_field.through.tag_model() is Theme
+
+
+def test_unsupported_language_falls_back_to_french(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert response["Location"] == "/fr/"
+
+
+def test_server_error_page_needs_no_database(rf, django_assert_num_queries):
+    from home.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/fr/"))
+    assert response.status_code == 500
+    assert "Erreur" in response.content.decode() or "erreur" in response.content.decode()
+
+
+def test_robots_txt_keeps_crawlers_out_of_search_in_both_languages(client):
+    text = client.get("/robots.txt").text
+    assert "Disallow: /fr/recherche/" in text
+    assert "Disallow: /en/search/" in text
