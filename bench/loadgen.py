@@ -34,6 +34,7 @@ class LoadResult:
     p90_ms: float | None
     p99_ms: float | None
     max_ms: float | None
+    client_cpu_pct: float
     error_samples: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -106,11 +107,15 @@ def run_load(
     for thread in threads:
         thread.start()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     deadline = started + duration
     barrier.wait()
     for thread in threads:
         thread.join(duration + timeout + 5)
     elapsed = time.perf_counter() - started
+    # CPU used by this process (the client threads), in % of one core: on a
+    # small machine the client competes with the server for the same cores.
+    client_cpu = time.process_time() - cpu_started
 
     latencies.sort()
     ms = [x * 1000 for x in latencies]
@@ -128,6 +133,7 @@ def run_load(
         p90_ms=_round(percentile(ms, 90)),
         p99_ms=_round(percentile(ms, 99)),
         max_ms=_round(ms[-1] if ms else None),
+        client_cpu_pct=round(100 * client_cpu / elapsed, 1) if elapsed > 0 else 0.0,
         error_samples=sorted(set(errors))[:5],
     )
 

@@ -22,6 +22,7 @@ import logging
 import os
 import platform
 import random
+import re
 import signal
 import socket
 import statistics
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import time
 import warnings
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -85,6 +87,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="PATH",
         help="measure only these paths (plus the floor); repeatable",
+    )
+    parser.add_argument(
+        "--sql", action="store_true", help="store every URL's SQL queries in the JSON"
     )
     parser.add_argument("--load", action="store_true", help="also measure under gunicorn")
     parser.add_argument("--load-duration", type=float, default=10.0, help="seconds per URL (10)")
@@ -372,7 +377,20 @@ def _fetch(client, path: str):
     return response.status_code, size, error
 
 
-def measure_url(path: str, runs: int, warmup: int, budget: float = 30.0) -> dict:
+_LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+
+
+def query_shapes(queries: list[dict]) -> tuple[int, list[tuple[int, str]]]:
+    """Queries minus distinct query shapes (literals blanked): > 0 hints at
+    N+1 patterns. Also the repeated shapes, most frequent first."""
+    shapes = Counter(_LITERALS.sub("?", q["sql"]) for q in queries)
+    repeated = sorted(((n, sql) for sql, n in shapes.items() if n > 1), reverse=True)
+    return len(queries) - len(shapes), repeated
+
+
+def measure_url(
+    path: str, runs: int, warmup: int, budget: float = 30.0, with_sql: bool = False
+) -> dict:
     """Warm-up runs, one run counting queries, then `runs` timed runs — fewer
     (at least one) when the URL has used up its `budget` seconds."""
     from django.db import connection
@@ -385,9 +403,21 @@ def measure_url(path: str, runs: int, warmup: int, budget: float = 30.0) -> dict
         if time.perf_counter() > deadline:
             break
         _fetch(client, path)
-    with CaptureQueriesContext(connection) as ctx:
+    sql_seconds = []
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_seconds.append(time.perf_counter() - start)
+
+    with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timed):
         status, size, error = _fetch(client, path)
-    queries = len(ctx.captured_queries)
+    # Copy now: the next request's request_started signal resets the query log.
+    captured = list(ctx.captured_queries)
+    queries = len(captured)
+    repeats, repeated_shapes = query_shapes(captured)
     times = []
     for _ in range(runs):
         if times and time.perf_counter() > deadline:
@@ -401,6 +431,12 @@ def measure_url(path: str, runs: int, warmup: int, budget: float = 30.0) -> dict
         "error": error,
         "bytes": size,
         "queries": queries,
+        "repeated_queries": repeats,
+        "db_ms": round(sum(sql_seconds) * 1000, 2),
+        "sql": [{"ms": float(q["time"]) * 1000, "sql": q["sql"]} for q in captured]
+        if with_sql
+        else None,
+        "repeated_shapes": [{"count": n, "sql": sql[:300]} for n, sql in repeated_shapes[:5]],
         "median_ms": round(statistics.median(times), 2),
         "p90_ms": round(_percentile(times, 90), 2),
         "min_ms": round(times[0], 2),
@@ -502,7 +538,8 @@ def run_load_phase(urls, args, db_url: str, skip: dict[str, str]) -> tuple[dict[
                 results[path] = result.as_dict()
                 log(
                     f"  load {label}: {result.rps} req/s, p50 {result.p50_ms} ms, "
-                    f"p99 {result.p99_ms} ms, statuses {result.statuses}, errors {result.errors}"
+                    f"p99 {result.p99_ms} ms, statuses {result.statuses}, errors {result.errors}, "
+                    f"client CPU {result.client_cpu_pct} %"
                 )
         finally:
             stop_process(proc)
@@ -523,10 +560,11 @@ def _fmt(value, digits: int = 1) -> str:
 
 def markdown_table(rows: list[dict], with_load: bool) -> str:
     header = [
-        "URL", "path", "status", "queries", "size (KB)", "median ms", "p90 ms", "min ms", "runs",
+        "URL", "path", "status", "queries", "rep.", "SQL ms", "size (KB)", "median ms", "p90 ms",
+        "min ms", "runs",
     ]  # fmt: skip
     if with_load:
-        header += ["req/s", "p50 ms (load)", "p99 ms (load)"]
+        header += ["req/s", "p50 ms (load)", "p99 ms (load)", "client CPU %"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         cells = [
@@ -534,6 +572,8 @@ def markdown_table(rows: list[dict], with_load: bool) -> str:
             f"`{row['path']}`",
             str(row["status"]),
             str(row["queries"]),
+            str(row["repeated_queries"]),
+            _fmt(row["db_ms"]),
             _fmt(row["bytes"] / 1024),
             _fmt(row["median_ms"], 2),
             _fmt(row["p90_ms"], 2),
@@ -542,7 +582,12 @@ def markdown_table(rows: list[dict], with_load: bool) -> str:
         ]
         if with_load:
             load = row.get("load") or {}
-            cells += [_fmt(load.get("rps")), _fmt(load.get("p50_ms")), _fmt(load.get("p99_ms"))]
+            cells += [
+                _fmt(load.get("rps")),
+                _fmt(load.get("p50_ms")),
+                _fmt(load.get("p99_ms")),
+                _fmt(load.get("client_cpu_pct"), 0),
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     errors = [row for row in rows if row.get("error")]
     if errors:
@@ -582,22 +627,31 @@ def main(argv: list[str] | None = None) -> int:
     if settings.DEBUG:
         log("Warning: DEBUG is on in these settings; figures will be meaningless")
 
+    registry.discover()
+    names = (
+        [n.strip() for n in args.generators.split(",") if n.strip()] if args.generators else None
+    )
+    try:
+        plan = registry.resolve_order(names)
+    except (KeyError, ValueError) as exc:
+        raise SystemExit(f"bench: {exc.args[0] if exc.args else exc}") from exc
+
     loadavg_start = os.getloadavg()
     t0 = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     migrate_s = round(time.perf_counter() - t0, 2)
     log(f"Migrated in {migrate_s} s ({connection.vendor})")
 
-    registry.discover()
-    names = (
-        [n.strip() for n in args.generators.split(",") if n.strip()] if args.generators else None
-    )
     marks = generated_marks()
     generated = {}
-    for gen in registry.resolve_order(names):
+    for gen in plan:
         if args.reuse and gen.name in marks:
             generated[gen.name] = {**marks[gen.name], "reused": True}
-            log(f"Reusing {gen.name}: {marks[gen.name]['items']} items already generated")
+            done = marks[gen.name]["items"]
+            log(
+                f"Reusing {gen.name}: {done} items already generated"
+                + (f" (not {args.items}!)" if done != args.items else "")
+            )
             continue
         log(f"Generating {args.items} × {gen.name}…")
         rng = random.Random(f"{args.seed}:{gen.name}")
@@ -618,13 +672,14 @@ def main(argv: list[str] | None = None) -> int:
     log(f"Measuring {len(urls)} URLs ({args.warmup} warm-up + {args.runs} timed runs each)")
     rows = []
     for label, path in urls:
-        result = measure_url(path, args.runs, args.warmup, args.url_budget)
+        result = measure_url(path, args.runs, args.warmup, args.url_budget, args.sql)
         rows.append({"label": label, "path": path, **result})
         suffix = f" — {result['error']}" if result["error"] else ""
         if result["runs"] < args.runs:
             suffix += f" (only {result['runs']} timed runs: --url-budget reached)"
         log(
-            f"  {label}: {result['status']}, {result['queries']} queries, "
+            f"  {label}: {result['status']}, {result['queries']} queries "
+            f"({result['repeated_queries']} repeated shapes), "
             f"median {result['median_ms']} ms{suffix}"
         )
 
