@@ -148,3 +148,40 @@ def test_phone_width_has_no_horizontal_scroll(live_site, browser):
         overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"
     context.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_pages_have_no_accessibility_violations(live_site, browser, width):
+    """axe-core (shipped by axe-playwright-python) on each page type, WCAG 2.1
+    A and AA rules, colour contrast included."""
+    from importlib.resources import files
+
+    axe_source = files("axe_playwright_python").joinpath("axe.min.js").read_text()
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    tab = context.new_page()
+    problems = []
+    for path in [
+        "/fr/",
+        "/en/",
+        "/fr/sceaux-valley/",
+        "/fr/recherche/?q=economie",
+        "/fr/recherche/?q=zzzzqq",
+        "/fr/recherche/?q=%21%21",
+        "/fr/themes/",
+        "/fr/themes/innovation-sociale/",
+        "/fr/page-inexistante/",
+    ]:
+        tab.goto(live_site + path)
+        tab.evaluate(axe_source)
+        result = tab.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        problems += [
+            f"{path}: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+        ]
+    context.close()
+    assert problems == []

@@ -79,7 +79,11 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------
 # SQLite under var/ by default; PostgreSQL (psycopg 3) when DATABASE_URL says so.
-DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL:
+    # The default SQLite file lives in var/, which a fresh clone does not have.
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
