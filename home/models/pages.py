@@ -31,7 +31,7 @@ class HomePage(BasePage):
 
     parent_page_types = ["wagtailcore.Page"]
     # Content apps add their index pages here as they arrive.
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "directory.DirectoryIndexPage"]
     max_count_per_parent = 1
 
     template = "home/home_page.html"

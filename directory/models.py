@@ -1,0 +1,446 @@
+"""The actor directory: a network member fiche per actor.
+
+`DirectoryIndexPage` (one per locale) lists `ActorPage`s. An actor carries
+the fields of a network member fiche (seed 003): kind, identity, territory,
+membership, contacts, the fiche's sections, themes and documents.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from home.blocks import KeyFigureBlock
+from home.fields import LeanStreamField
+from home.models import BasePage
+
+from . import geo
+from .kinds import GROUP_OF_KIND, KIND_CHOICES, KIND_LABELS, is_local_authority
+from .validators import normalise_siret, validate_siren_or_siret
+
+SECTION_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class Network(models.Model):
+    """A network actors belong to (e.g. RTES, Réseau 92 ESS)."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    website = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("acronym"),
+        FieldPanel("slug"),
+        FieldPanel("website"),
+        FieldPanel("description"),
+    ]
+
+    class Meta:
+        verbose_name = _("réseau")
+        verbose_name_plural = _("réseaux")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.acronym or self.name
+
+
+class DirectoryIndexPage(RoutablePageMixin, BasePage):
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+    search_fields = BasePage.search_fields + [index.SearchField("introduction")]
+    translatable_fields = BasePage.translatable_fields + [TranslatableField("introduction")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["directory.ActorPage"]
+    max_count_per_parent = 1
+    template = "directory/directory_index_page.html"
+
+    class Meta:
+        verbose_name = _("annuaire")
+        verbose_name_plural = _("annuaires")
+
+    # The listing, its map and its exports share one set of filters
+    # (directory/filters.py); the views live in directory/views.py.
+    @path("")
+    def index_route(self, request):
+        from . import views
+
+        return views.directory_index(request, self)
+
+    @path("carte/", name="map")
+    def map_route(self, request):
+        from . import views
+
+        return views.directory_map(request, self)
+
+    @path("acteurs.geojson", name="geojson")
+    def geojson_route(self, request):
+        from . import views
+
+        return views.directory_geojson(request, self)
+
+    @path("export.csv", name="export_csv")
+    def csv_route(self, request):
+        from . import views
+
+        return views.directory_csv(request, self)
+
+    @path("export.json", name="export_json")
+    def json_route(self, request):
+        from . import views
+
+        return views.directory_json(request, self)
+
+
+class ActorPage(BasePage):
+    # Identity
+    kind = models.CharField(_("type d'acteur"), max_length=40, choices=KIND_CHOICES)
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    siret = models.CharField(
+        _("SIREN ou SIRET"),
+        max_length=17,
+        blank=True,
+        validators=[validate_siren_or_siret],
+        help_text=_("9 chiffres (SIREN) ou 14 chiffres (SIRET)."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(_("présentation courte"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("courriel public"), blank=True)
+    phone = models.CharField(_("téléphone public"), max_length=30, blank=True)
+
+    # Territory
+    address_line1 = models.CharField(_("adresse"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+    cedex = models.CharField(_("CEDEX"), max_length=40, blank=True)
+    country = models.CharField(_("pays"), max_length=80, default="France", blank=True)
+    region = models.CharField(_("région"), max_length=3, blank=True, choices=geo.region_choices())
+    departement = models.CharField(
+        _("département"), max_length=3, blank=True, choices=geo.departement_choices()
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    population = models.PositiveIntegerField(
+        _("nombre d'habitants sur le territoire"), null=True, blank=True
+    )
+
+    # Network membership
+    membership_year = models.PositiveSmallIntegerField(
+        _("année d'adhésion"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    networks = ParentalManyToManyField(
+        Network, blank=True, related_name="members", verbose_name=_("réseaux")
+    )
+
+    # The fiche's sections
+    panorama = RichTextField(
+        _("panorama de l'ESS sur le territoire"), blank=True, features=SECTION_FEATURES
+    )
+    budget = RichTextField(
+        _("budget et moyens affectés à l'ESS"), blank=True, features=SECTION_FEATURES
+    )
+    budget_amount = models.DecimalField(
+        _("montant du budget ESS (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_year = models.PositiveSmallIntegerField(
+        _("année du budget"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    programme = RichTextField(
+        _("programme d'intervention dans le champ de l'ESS"),
+        blank=True,
+        features=SECTION_FEATURES,
+    )
+    example_actions = RichTextField(
+        _("exemples d'actions soutenues"), blank=True, features=SECTION_FEATURES
+    )
+    key_figures = LeanStreamField(
+        [("figure", KeyFigureBlock())], blank=True, verbose_name=_("chiffres clés")
+    )
+    is_draft_fiche = models.BooleanField(
+        _("fiche en cours de rédaction"),
+        default=False,
+        help_text=_("Affiché publiquement : la fiche est incomplète."),
+    )
+    last_verified = models.DateField(_("informations vérifiées le"), null=True, blank=True)
+
+    content_panels = BasePage.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldPanel("acronym"),
+                FieldPanel("siret"),
+                FieldPanel("logo"),
+                FieldPanel("summary"),
+                FieldRowPanel([FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")]),
+                FieldPanel("is_draft_fiche"),
+                FieldPanel("last_verified"),
+            ],
+            _("Identité"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("address_line1"),
+                FieldPanel("address_line2"),
+                FieldRowPanel([FieldPanel("postcode"), FieldPanel("city"), FieldPanel("cedex")]),
+                FieldPanel("country"),
+                FieldRowPanel([FieldPanel("region"), FieldPanel("departement")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("population"),
+            ],
+            _("Territoire"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("membership_year"), FieldPanel("networks")],
+            _("Adhésion au réseau"),
+        ),
+        InlinePanel("contacts", label=_("Contacts"), heading=_("Contacts")),
+        MultiFieldPanel(
+            [
+                FieldPanel("panorama"),
+                FieldPanel("budget"),
+                FieldRowPanel([FieldPanel("budget_amount"), FieldPanel("budget_year")]),
+                FieldPanel("programme"),
+                FieldPanel("example_actions"),
+                FieldPanel("key_figures"),
+            ],
+            _("Fiche"),
+        ),
+        InlinePanel("documents", label=_("Documents"), heading=_("Documents liés")),
+    ]
+
+    search_fields = BasePage.search_fields + [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("acronym", boost=3),
+        index.AutocompleteField("acronym"),
+        index.SearchField("summary", boost=2),
+        index.SearchField("city", boost=2),
+        index.SearchField("panorama"),
+        index.SearchField("programme"),
+        index.SearchField("example_actions"),
+        index.FilterField("kind"),
+        index.FilterField("region"),
+        index.FilterField("departement"),
+        index.FilterField("membership_year"),
+        index.FilterField("population"),
+        index.FilterField("is_draft_fiche"),
+    ]
+
+    # Codes, numbers, coordinates, contacts and documents are the same in
+    # every language: synchronised. Text written for readers is translated.
+    translatable_fields = BasePage.translatable_fields + [
+        SynchronizedField("kind"),
+        SynchronizedField("acronym"),
+        SynchronizedField("siret"),
+        SynchronizedField("logo"),
+        TranslatableField("summary"),
+        SynchronizedField("website"),
+        SynchronizedField("email"),
+        SynchronizedField("phone"),
+        SynchronizedField("address_line1"),
+        SynchronizedField("address_line2"),
+        SynchronizedField("postcode"),
+        SynchronizedField("city"),
+        SynchronizedField("cedex"),
+        SynchronizedField("country"),
+        SynchronizedField("region"),
+        SynchronizedField("departement"),
+        SynchronizedField("latitude"),
+        SynchronizedField("longitude"),
+        SynchronizedField("population"),
+        SynchronizedField("membership_year"),
+        SynchronizedField("networks"),
+        TranslatableField("panorama"),
+        TranslatableField("budget"),
+        SynchronizedField("budget_amount"),
+        SynchronizedField("budget_year"),
+        TranslatableField("programme"),
+        TranslatableField("example_actions"),
+        TranslatableField("key_figures"),
+        SynchronizedField("is_draft_fiche"),
+        SynchronizedField("last_verified"),
+        SynchronizedField("contacts"),
+        SynchronizedField("documents"),
+    ]
+
+    parent_page_types = ["directory.DirectoryIndexPage"]
+    subpage_types = []
+    template = "directory/actor_page.html"
+
+    class Meta:
+        verbose_name = _("fiche acteur")
+        verbose_name_plural = _("fiches acteurs")
+
+    def clean(self):
+        super().clean()
+        self.siret = normalise_siret(self.siret)
+        if self.postcode and not self.departement:
+            self.departement = geo.departement_from_postcode(self.postcode) or ""
+        if self.departement and not self.region:
+            departement = geo.departements().get(self.departement)
+            self.region = departement.region if departement else ""
+
+    def get_summary_text(self) -> str:
+        return self.summary
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def kind_group(self) -> str:
+        return GROUP_OF_KIND.get(self.kind, "")
+
+    @property
+    def is_local_authority(self) -> bool:
+        return is_local_authority(self.kind)
+
+    @property
+    def region_name(self) -> str:
+        region = geo.regions().get(self.region)
+        return region.name if region else ""
+
+    @property
+    def departement_name(self) -> str:
+        departement = geo.departements().get(self.departement)
+        return departement.name if departement else ""
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def public_contacts(self):
+        """Contacts whose name may be published. Use this, never `contacts`,
+        wherever a contact reaches the public (pages, API, feeds, exports)."""
+        return [contact for contact in self.contacts.all() if contact.is_public]
+
+
+class ActorContact(Orderable):
+    ELECTED = "elu"
+    OFFICER = "charge-de-mission"
+    DIRECTOR = "direction"
+    OTHER = "autre"
+    ROLE_CHOICES = [
+        (ELECTED, _("Élu·e représentant·e")),
+        (OFFICER, _("Chargé·e de mission")),
+        (DIRECTOR, _("Direction")),
+        (OTHER, _("Autre")),
+    ]
+    PUBLICATION_AUTO = "auto"
+    PUBLICATION_CHOICES = [
+        (PUBLICATION_AUTO, _("Selon le rôle : publié pour un·e élu·e, pas pour les autres")),
+        ("yes", _("Publier le nom")),
+        ("no", _("Ne pas publier le nom")),
+    ]
+
+    actor = ParentalKey(ActorPage, on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(_("rôle"), max_length=30, choices=ROLE_CHOICES, default=OFFICER)
+    name = models.CharField(_("nom"), max_length=200)
+    function = models.CharField(
+        _("titre ou fonction"),
+        max_length=250,
+        blank=True,
+        help_text=_("Par exemple « conseillère communautaire »."),
+    )
+    service = models.CharField(_("service"), max_length=250, blank=True)
+    email = models.EmailField(_("courriel professionnel"), blank=True)
+    publication = models.CharField(
+        _("publication du nom"),
+        max_length=10,
+        choices=PUBLICATION_CHOICES,
+        default=PUBLICATION_AUTO,
+        help_text=_(
+            "Minimisation des données : le nom d'un·e agent·e n'est publié que sur décision."
+        ),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("role"), FieldPanel("publication")]),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("function")]),
+        FieldRowPanel([FieldPanel("service"), FieldPanel("email")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        if self.publication == PUBLICATION_YES:
+            return True
+        if self.publication == PUBLICATION_NO:
+            return False
+        return self.role == self.ELECTED
+
+    @property
+    def role_label(self) -> str:
+        return str(dict(self.ROLE_CHOICES).get(self.role, self.role))
+
+
+PUBLICATION_YES = "yes"
+PUBLICATION_NO = "no"
+
+
+class ActorDocument(Orderable):
+    actor = ParentalKey(ActorPage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("document"),
+    )
+    title = models.CharField(
+        _("intitulé"), max_length=250, blank=True, help_text=_("Par défaut, le titre du document.")
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("document lié")
+        verbose_name_plural = _("documents liés")
+
+    @property
+    def label(self) -> str:
+        return self.title or self.document.title
