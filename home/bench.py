@@ -19,18 +19,16 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import Locale, Page, Revision, Site
-from wagtail.search.backends import get_search_backend
+from wagtail.models import Locale, Page, Site
 
+from bench.pages import add_children_count, bulk_insert_pages
 from bench.registry import register_generator, register_urls
-from home.models import HomePage, PageTheme, StandardPage, Theme
+from home.models import HomePage, StandardPage, Theme
 
-CHUNK = 500
 SECTION_SIZE = 25
 MENU_SECTIONS = 6
 
@@ -313,11 +311,6 @@ def ensure_themes() -> list[Theme]:
     return themes
 
 
-def _chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def create_standard_pages(parent: Page, n: int, rng: random.Random, themes: list[Theme]):
     """Bulk-create `n` live StandardPages under `parent`: ceil(n/25) sections
     (children of `parent`, the first six in menus) holding the other pages."""
@@ -325,7 +318,6 @@ def create_standard_pages(parent: Page, n: int, rng: random.Random, themes: list
         return []
     parent.refresh_from_db()
     now = timezone.now()
-    page_ct = ContentType.objects.get_for_model(Page)
     standard_ct = ContentType.objects.get_for_model(StandardPage)
     index_base = StandardPage.objects.count()
     last_child = parent.get_last_child()
@@ -386,53 +378,8 @@ def create_standard_pages(parent: Page, n: int, rng: random.Random, themes: list
                 )
             )
 
-    theme_ids = [t.pk for t in themes]
-    page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
-    standard_fields = StandardPage._meta.local_concrete_fields
-    for chunk in _chunks(pages, CHUNK):
-        contents = [p.serializable_data() for p in chunk]
-        bases = Page.objects.bulk_create(
-            Page(**{f.attname: getattr(p, f.attname) for f in page_fields}) for p in chunk
-        )
-        for page, base in zip(chunk, bases, strict=True):
-            page.id = page.page_ptr_id = base.pk
-        # Multi-table inheritance: bulk_create() refuses StandardPage, so insert
-        # the child rows the way Model.save_base(raw=True) does, in batches.
-        for batch in _chunks(chunk, 200):
-            StandardPage._base_manager._insert(batch, fields=standard_fields, raw=True)
-
-        page_themes, revisions = [], []
-        for page, content in zip(chunk, contents, strict=True):
-            chosen = rng.sample(theme_ids, k=rng.choice((0, 1, 1, 2))) if theme_ids else []
-            page_themes += [PageTheme(tag_id=t, content_object_id=page.pk) for t in chosen]
-            content.update(
-                pk=page.pk,
-                themed_items=[{"pk": None, "tag": t, "content_object": page.pk} for t in chosen],
-            )
-            revisions.append(
-                Revision(
-                    content_type_id=standard_ct.pk,
-                    base_content_type_id=page_ct.pk,
-                    object_id=str(page.pk),
-                    created_at=page.last_published_at,
-                    object_str=page.title,
-                    content=content,
-                )
-            )
-        PageTheme.objects.bulk_create(page_themes)
-        Revision.objects.bulk_create(revisions)
-        revision = Revision.objects.filter(
-            base_content_type_id=page_ct.pk, object_id=Cast(OuterRef("pk"), CharField())
-        ).values("pk")[:1]
-        Page.objects.filter(pk__in=[p.pk for p in chunk]).update(
-            latest_revision_id=Subquery(revision), live_revision_id=Subquery(revision)
-        )
-
-    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + n_sections)
-
-    backend = get_search_backend()
-    for chunk in _chunks(pages, CHUNK):
-        backend.add_bulk(StandardPage, chunk)
+    bulk_insert_pages(StandardPage, pages, rng, [t.pk for t in themes])
+    add_children_count(parent, n_sections)
     return pages
 
 
