@@ -70,11 +70,14 @@ def test_draft_and_private_pages_are_not_found(client, home_fr, ess_pages):
     assert titles(response) == []
 
 
-def test_counts_per_page_type(client, ess_pages):
-    response = client.get(SEARCH_FR, {"q": "Sceaux"})
+def test_counts_per_page_type(client, home_fr, add_page):
+    add_page(home_fr, StandardPage, title="Zéphyrin un", introduction="zéphyrin")
+    add_page(home_fr, StandardPage, title="Zéphyrin deux", introduction="zéphyrin")
+    home_fr.introduction += " zéphyrin"
+    home_fr.save_revision().publish()
+    response = client.get(SEARCH_FR, {"q": "zephyrin"})
     counts = {row.label: row.count for row in response.context["type_counts"]}
-    # The seed's home page and Sceaux Valley both mention Sceaux.
-    assert counts == {"pages standard": 1, "pages d'accueil": 1}
+    assert counts == {"pages standard": 2, "pages d'accueil": 1}
 
 
 def test_no_result_shows_an_empty_state(client):

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from home.factories import ThemeFactory
 from home.models import StandardPage, Theme
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_theme_names_follow_the_language():
 
 
 def test_theme_page_lists_live_pages_of_the_locale(client, home_fr, home_en, add_page):
-    theme = Theme.objects.get(slug="emploi")
+    theme = ThemeFactory(name="Thème de test", slug="theme-de-test")
     page = add_page(home_fr, StandardPage, title="Emploi et insertion à Sceaux")
     page.themes.add(theme)
     page.save_revision().publish()
@@ -50,12 +51,12 @@ def test_theme_page_lists_live_pages_of_the_locale(client, home_fr, home_en, add
     english.themes.add(theme)
     english.save_revision().publish()
 
-    response = client.get("/fr/themes/emploi/")
+    response = client.get("/fr/themes/theme-de-test/")
     assert response.status_code == 200
     listed = [p.title for p in response.context["result_pages"]]
     assert listed == ["Emploi et insertion à Sceaux"]
 
-    response = client.get("/en/themes/emploi/")
+    response = client.get("/en/themes/theme-de-test/")
     assert [p.title for p in response.context["result_pages"]] == ["Jobs in Sceaux"]
 
 
@@ -64,12 +65,19 @@ def test_seeded_page_carries_its_themes(client):
     assert "Sceaux Valley" in [p.title for p in response.context["result_pages"]]
 
 
-def test_theme_index_counts_pages(client):
+def test_theme_index_counts_pages(client, home_fr, add_page):
+    unused = ThemeFactory(name="Thème sans page", slug="theme-sans-page")
+    used = ThemeFactory(name="Thème avec pages", slug="theme-avec-pages")
+    for n in range(2):
+        page = add_page(home_fr, StandardPage, title=f"Page thématique {n}")
+        page.themes.add(used)
+        page.save_revision().publish()
     response = client.get(reverse("theme_index"))
     assert response.status_code == 200
     counts = {t.slug: t.page_count for t in response.context["themes"]}
+    assert counts[unused.slug] == 0
+    assert counts[used.slug] == 2
     assert counts["innovation-sociale"] >= 1
-    assert counts["circuits-courts"] == 0
 
 
 def test_unknown_theme_is_a_404(client):
@@ -79,7 +87,7 @@ def test_unknown_theme_is_a_404(client):
 def test_theme_listing_queries_do_not_grow(
     client, home_fr, add_page, django_assert_max_num_queries
 ):
-    theme = Theme.objects.get(slug="numerique")
+    theme = ThemeFactory(name="Thème compté", slug="theme-compte")
 
     def add(n):
         for i in range(n):
@@ -89,9 +97,9 @@ def test_theme_listing_queries_do_not_grow(
 
     add(3)
     with django_assert_max_num_queries(14) as few:
-        client.get("/fr/themes/numerique/")
+        client.get("/fr/themes/theme-compte/")
     add(30)
     with django_assert_max_num_queries(14) as many:
-        response = client.get("/fr/themes/numerique/?page=2")
+        response = client.get("/fr/themes/theme-compte/?page=2")
     assert response.context["results"].paginator.count == 33
     assert len(many.captured_queries) <= len(few.captured_queries) + 1

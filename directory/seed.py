@@ -1,0 +1,180 @@
+"""Seed content of the directory: the networks, the directory index page in
+French and English, and the actor fiches transcribed from the seed documents
+(`seed_data/rtes_fiches.toml` for seed 003, `seed_data/organisations.toml`
+for the organisations the other seeds name)."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from directory.models import ActorContact, ActorPage, DirectoryIndexPage, Network
+from home.seeding import (
+    SeedReport,
+    get_locale,
+    load_toml,
+    register_seed,
+    themes_by_slug,
+    upsert_page,
+)
+
+DATA = Path(__file__).resolve().parent / "seed_data"
+ACTOR_FILES = ["rtes_fiches.toml", "organisations.toml"]
+
+NETWORK_FIELDS = ("name", "acronym", "website", "description")
+ACTOR_FIELDS = {
+    "title",
+    "kind",
+    "acronym",
+    "summary",
+    "website",
+    "address_line1",
+    "address_line2",
+    "postcode",
+    "city",
+    "cedex",
+    "country",
+    "region",
+    "departement",
+    "latitude",
+    "longitude",
+    "population",
+    "membership_year",
+    "panorama",
+    "budget",
+    "budget_amount",
+    "budget_year",
+    "programme",
+    "example_actions",
+    "key_figures",
+    "is_draft_fiche",
+}
+DECIMAL_FIELDS = {"latitude", "longitude", "budget_amount"}
+CONTACT_FIELDS = ("role", "name", "function", "service", "email", "publication")
+
+
+def load_networks(report: SeedReport) -> None:
+    for row in load_toml(DATA / "networks.toml")["network"]:
+        values = {key: row.get(key, "") for key in NETWORK_FIELDS}
+        network = Network.objects.filter(slug=row["slug"]).first()
+        if network is None:
+            Network.objects.create(slug=row["slug"], **values)
+            report.log("created")
+        elif report.update and any(getattr(network, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(network, key, value)
+            network.save()
+            report.log("updated")
+        else:
+            report.log("unchanged")
+
+
+def load_directory_index(report: SeedReport) -> DirectoryIndexPage:
+    """The French directory under the French home page, and its English
+    translation under the English home page (as home/seed.py does)."""
+    data = load_toml(DATA / "directory.toml")
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    existing = DirectoryIndexPage.objects.child_of(home).first()
+    slug = existing.slug if existing else data["fr"]["slug"]
+    directory = upsert_page(report, home, DirectoryIndexPage, slug, _index_fields(data["fr"]))
+
+    en = get_locale("en")
+    home_en = home.get_translation_or_none(en)
+    if home_en is not None:
+        english = directory.get_translation_or_none(en)
+        created_english = english is None
+        if created_english:
+            english = directory.copy_for_translation(en)
+        upsert_page(
+            report,
+            home_en,
+            DirectoryIndexPage,
+            english.slug,
+            {**_index_fields(data["en"]), "slug": data["en"]["slug"]},
+            force_update=created_english,
+        )
+    return directory
+
+
+def _index_fields(data: dict) -> dict:
+    return {key: data[key] for key in ("title", "introduction", "show_in_menus")}
+
+
+def load_actors(report: SeedReport) -> None:
+    directory = load_directory_index(report)
+    networks = {network.slug: network for network in Network.objects.all()}
+    for filename in ACTOR_FILES:
+        for row in load_toml(DATA / filename)["actor"]:
+            upsert_actor(report, directory, row, networks)
+
+
+@transaction.atomic
+def upsert_actor(
+    report: SeedReport, directory: DirectoryIndexPage, row: dict, networks: dict
+) -> ActorPage:
+    """`upsert_page` for an actor fiche, with its contacts and networks.
+
+    They are set on the page before its first revision, so the fiche is
+    published complete. `upsert_page` does not compare child relations, so
+    with `--update` a change in contacts or networks is handled here.
+    """
+    slug = row["slug"]
+    fields = actor_fields(row)
+    contacts = [
+        ActorContact(sort_order=index, **_contact_values(contact))
+        for index, contact in enumerate(row.get("contacts", []))
+    ]
+    members_of = [networks[network_slug] for network_slug in row.get("networks", [])]
+    themes = row.get("themes", [])
+
+    existing = Page.objects.child_of(directory).filter(slug=slug).first()
+    if existing is None:
+        relations = {"contacts": contacts, "networks": members_of}
+        return upsert_page(report, directory, ActorPage, slug, {**fields, **relations}, themes)
+
+    page = existing.specific
+    if report.update and isinstance(page, ActorPage):
+        current_contacts = [_contact_key(contact) for contact in page.contacts.all()]
+        current_networks = {network.pk for network in page.networks.all()}
+        if current_contacts != [_contact_key(contact) for contact in contacts] or (
+            current_networks != {network.pk for network in members_of}
+        ):
+            for name, value in fields.items():
+                setattr(page, name, value)
+            page.contacts = contacts
+            page.networks = members_of
+            page.themes.set(themes_by_slug(themes))
+            page.save_revision().publish()
+            report.log("updated")
+            return page
+    return upsert_page(report, directory, ActorPage, slug, fields, themes)
+
+
+def actor_fields(row: dict) -> dict:
+    fields = {key: value for key, value in row.items() if key in ACTOR_FIELDS}
+    unknown = set(row) - ACTOR_FIELDS - {"slug", "contacts", "networks", "themes"}
+    if unknown:
+        raise ValueError(f"Unknown field(s) for actor {row['slug']!r}: {sorted(unknown)}")
+    for name in DECIMAL_FIELDS & set(fields):
+        fields[name] = Decimal(str(fields[name]))
+    if "key_figures" in fields:
+        fields["key_figures"] = [
+            {"type": "figure", "value": figure} for figure in fields["key_figures"]
+        ]
+    return fields
+
+
+def _contact_values(contact: dict) -> dict:
+    unknown = set(contact) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown contact field(s): {sorted(unknown)}")
+    return contact
+
+
+def _contact_key(contact: ActorContact) -> tuple:
+    return tuple(getattr(contact, name) for name in CONTACT_FIELDS)
+
+
+register_seed("directory.networks", load_networks, order=20)
+register_seed("directory.actors", load_actors, order=30)
