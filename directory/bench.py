@@ -15,7 +15,13 @@ from bench.pages import add_children_count, bulk_insert_pages, child_paths
 from bench.registry import register_generator, register_urls
 from directory import geo
 from directory.kinds import KIND_LABELS
-from directory.models import ActorContact, ActorPage, DirectoryIndexPage, Network
+from directory.models import (
+    ActorContact,
+    ActorPage,
+    DirectoryIndexPage,
+    Network,
+    fold_for_sorting,
+)
 from home.bench import ensure_home_page, ensure_themes
 
 NAMES = [
@@ -112,6 +118,7 @@ def create_actors(index: DirectoryIndexPage, n: int, rng: random.Random) -> list
             ActorPage(
                 title=name,
                 draft_title=name,
+                sort_title=fold_for_sorting(name),
                 slug=slug,
                 path=path,
                 depth=index.depth + 1,
@@ -191,9 +198,9 @@ def directory_urls():
         ("directory, région + theme", f"{base}?region=44&theme=economie-circulaire"),
         ("directory, text query", f"{base}?q=economie"),
         ("directory, kind group, page 3", f"{base}?kind=collectivites&page=3"),
-        ("directory GeoJSON, région", f"{base}acteurs.geojson?region=44"),
-        ("directory GeoJSON, all", f"{base}acteurs.geojson"),
-        ("directory CSV export", f"{base}export.csv"),
+        ("directory GeoJSON, région", f"{base}geojson/?region=44"),
+        ("directory GeoJSON, all", f"{base}geojson/"),
+        ("directory CSV export", f"{base}export/csv/"),
         ("directory map", f"{base}carte/?region=44"),
     ]
     if actor:

@@ -229,7 +229,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def actor_to_row(actor: ActorPage, request=None) -> dict[str, str]:
+def actor_to_row(actor: ActorPage, request=None, protect: bool = True) -> dict[str, str]:
     """One actor as a CSV row: every column of `CSV_COLUMNS`, as text.
 
     Contacts are the published ones only (`actor.public_contacts()`). For a
@@ -247,6 +247,8 @@ def actor_to_row(actor: ActorPage, request=None) -> dict[str, str]:
         contact_to_text(contact) for contact in actor.public_contacts()
     )
     row["url"] = actor.get_full_url(request) or ""
+    if not protect:  # JSON has no formulas to guard against
+        return {column: row[column] for column in CSV_COLUMNS}
     return {column: _protect(row[column]) for column in CSV_COLUMNS}
 
 

@@ -140,10 +140,34 @@ def test_home_switch_to_english_and_search(live_site, page):
     assert "The portal of the social and solidarity economy" in page.content()
 
 
+def test_directory_filter_by_region_and_open_a_fiche(live_site, page):
+    page.goto(live_site + "/fr/annuaire/")
+    form = page.locator("form[data-directory-filters]")
+    form.locator("select[name=region]").select_option("44")  # Grand Est
+    form.locator("button[type=submit], input[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "region=44" in page.url
+    fiche = page.get_by_role("link", name="Strasbourg Eurométropole").first
+    fiche.click()
+    page.wait_for_load_state()
+    assert "/fr/annuaire/" in page.url and page.url != live_site + "/fr/annuaire/"
+    text = page.locator("main").inner_text()
+    assert "474" in text and "524" in text  # 474 524 habitants
+    assert "2012" in text  # membre depuis 2012
+
+
 def test_phone_width_has_no_horizontal_scroll(live_site, browser):
     context = browser.new_context(viewport={"width": 375, "height": 800}, locale="fr-FR")
     tab = context.new_page()
-    for path in ["/fr/", "/fr/sceaux-valley/", "/fr/recherche/?q=economie"]:
+    for path in [
+        "/fr/",
+        "/fr/sceaux-valley/",
+        "/fr/recherche/?q=economie",
+        "/fr/annuaire/",
+        "/fr/annuaire/?region=44",
+        "/fr/annuaire/carte/",
+        "/fr/annuaire/region-grand-est/",
+    ]:
         tab.goto(live_site + path)
         overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"
@@ -173,6 +197,12 @@ def test_pages_have_no_accessibility_violations(live_site, browser, width):
         "/fr/themes/",
         "/fr/themes/innovation-sociale/",
         "/fr/page-inexistante/",
+        "/fr/annuaire/",
+        "/fr/annuaire/?region=44&kind=zzz",
+        "/fr/annuaire/carte/",
+        "/fr/annuaire/strasbourg-eurometropole/",
+        "/fr/annuaire/communaute-de-communes-auberive-vingeanne-montsaugeonnais/",
+        "/en/directory/",
     ]:
         tab.goto(live_site + path)
         tab.evaluate(axe_source)
