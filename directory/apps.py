@@ -6,3 +6,8 @@ class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = _("Annuaire des acteurs")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .cache import connect_signals
+
+        connect_signals()

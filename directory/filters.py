@@ -16,12 +16,14 @@ counts the facets and paginates like any other listing.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import CharField, Count, F, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.http import QueryDict
@@ -35,6 +37,7 @@ from home.models import PageTheme, Theme
 from home.search import search_terms
 
 from . import geo
+from .cache import FACETS_TIMEOUT, current_version
 from .kinds import GROUP_LABELS, KIND_GROUPS, KIND_LABELS, KINDS_BY_GROUP
 from .models import ActorPage, Network
 
@@ -201,6 +204,19 @@ class FilterResult:
     truncated: bool
     themes: dict[int, Theme]
     networks: dict[int, Network]
+    # Identifies the filtered set for the facet cache (index page, locale,
+    # filters); None disables caching.
+    cache_key: str | None = None
+
+    def _cached(self, name: str, compute):
+        if self.cache_key is None:
+            return compute()
+        key = f"directory:{current_version()}:{self.cache_key}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, FACETS_TIMEOUT)
+        return value
 
     @property
     def has_filters(self) -> bool:
@@ -229,12 +245,15 @@ class FilterResult:
     @cached_property
     def _kind_region_counts(self) -> list[tuple[str, str, int]]:
         """(kind, région, count) among the filtered set: one GROUP BY query that
-        gives the kind and région facets and the total."""
-        return list(
-            self.queryset.order_by()
-            .values("kind", "region")
-            .annotate(n=Count("pk"))
-            .values_list("kind", "region", "n")
+        gives the kind and région facets and the total. Cached (directory/cache.py)."""
+        return self._cached(
+            "kind-region",
+            lambda: list(
+                self.queryset.order_by()
+                .values("kind", "region")
+                .annotate(n=Count("pk"))
+                .values_list("kind", "region", "n")
+            ),
         )
 
     @cached_property
@@ -254,7 +273,7 @@ class FilterResult:
             .annotate(n=Count("pk"), facet=Value("network"))
             .values_list("facet", "network_id", "n")
         )
-        return list(themes.union(networks, all=True))
+        return self._cached("theme-network", lambda: list(themes.union(networks, all=True)))
 
     @cached_property
     def total(self) -> int:
@@ -503,6 +522,9 @@ def filtered_actors(index_page, data: QueryDict | dict | None) -> FilterResult:
         themes={theme.pk: theme for theme in themes},
         networks={network.pk: network for network in networks},
     )
+    filters = urlencode(sorted((k, v) for k, v in params.items() if k != "sort"))
+    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
+    result.cache_key = f"{index_page.pk}:{index_page.locale_id}:{digest}"
     result.chips = [
         Chip(param, label, value, result.querystring(**{param: None}))
         for param, label, value in chips

@@ -20,6 +20,16 @@ class _Null:
         pass
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (facet counts, site settings...)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def fr(db):
     return Locale.objects.get(language_code="fr")

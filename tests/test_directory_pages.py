@@ -56,6 +56,8 @@ def add_actor(index, *, themes=(), networks=(), **fields):
         PageTheme.objects.create(content_object=actor, tag=theme)
     for network in networks:
         ActorPage.networks.through.objects.create(actorpage=actor, network=network)
+    # Publish as editors do: the page_published signal refreshes the cached facets.
+    actor.save_revision().publish()
     return actor
 
 
@@ -631,3 +633,17 @@ def test_query_counts_do_not_grow_with_actors(
         if label == "filtered":
             assert response.context["results"].paginator.count == 60
             assert len(titles(response)) == PER_PAGE
+
+
+def test_cached_facets_follow_publication(client, index, themes, network):
+    add_actor(index, title="Première structure", kind="scop", region="44", departement="67")
+    first = client.get(index.url, {"region": "44"})
+    before = first.context["results"].paginator.count
+    second_actor = add_actor(
+        index, title="Deuxième structure", kind="scop", region="44", departement="67"
+    )
+    after = client.get(index.url, {"region": "44"})
+    assert after.context["results"].paginator.count == before + 1
+    second_actor.unpublish()
+    again = client.get(index.url, {"region": "44"})
+    assert again.context["results"].paginator.count == before
