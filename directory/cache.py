@@ -3,7 +3,9 @@
 Facet counts over thousands of actors cost a GROUP BY each; they are cached
 per filter combination under a key that includes this version, and the
 version changes whenever an actor is published, unpublished, moved or
-deleted, so a cached count never outlives the content it counted.
+deleted, or a theme or network is saved, so a cached count (or the cached
+cards and facet lists of the index, see the template) never outlives the
+content it shows.
 """
 
 import uuid
@@ -28,12 +30,20 @@ def bump_version(**_kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete
+    from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from .models import ActorPage
+    from home.models import Theme
+
+    from .models import ActorPage, Network
 
     page_published.connect(bump_version, sender=ActorPage, dispatch_uid="directory-facets-pub")
     page_unpublished.connect(bump_version, sender=ActorPage, dispatch_uid="directory-facets-unpub")
     post_delete.connect(bump_version, sender=ActorPage, dispatch_uid="directory-facets-del")
     post_page_move.connect(bump_version, dispatch_uid="directory-facets-move")
+    # Facet labels show theme and network names.
+    for model in (Theme, Network):
+        post_save.connect(bump_version, sender=model, dispatch_uid=f"directory-{model.__name__}")
+        post_delete.connect(
+            bump_version, sender=model, dispatch_uid=f"directory-{model.__name__}-del"
+        )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from home.search import paginate
 
+from .cache import current_version
 from .csv_io import CSV_COLUMNS, actor_to_row, iter_csv
 from .filters import PER_PAGE, CountedQuerySet, filtered_actors
 from .kinds import KIND_LABELS
@@ -85,6 +86,11 @@ def directory_index(request, page):
     results, page_range = paginate(actors, result.page_number, PER_PAGE)
     context = _context(request, page, result, results, page_range)
     context["facets"] = facets
+    # The cards and facet lists of a filter set, sort and page are rendered
+    # once per content version (directory/cache.py): a publication renews it.
+    context["listing_cache_key"] = ":".join(
+        [current_version(), result.cache_key or "", result.sort, str(results.number)]
+    )
     return TemplateResponse(request, "directory/directory_index_page.html", context)
 
 

@@ -644,6 +644,8 @@ def test_cached_facets_follow_publication(client, index, themes, network):
     )
     after = client.get(index.url, {"region": "44"})
     assert after.context["results"].paginator.count == before + 1
+    assert "Deuxième structure" in after.text  # the cached cards were renewed
     second_actor.unpublish()
     again = client.get(index.url, {"region": "44"})
     assert again.context["results"].paginator.count == before
+    assert "Deuxième structure" not in again.text
