@@ -642,29 +642,28 @@ class _RowParser:
     def _slugs(self, value: str) -> list[str]:
         return [slug.strip() for slug in value.split(LIST_SEPARATOR) if slug.strip()]
 
-    def parse_networks(self, column: str, value: str) -> None:
+    def _known(self, column: str, value: str, known: dict, message: str) -> list | None:
+        """The objects of `known` named by the slugs in `value`, in order and
+        without repeats; None (and an error on the row) if one is unknown."""
         slugs = self._slugs(value)
-        unknown = [slug for slug in slugs if slug not in self.networks]
+        unknown = [slug for slug in slugs if slug not in known]
         if unknown:
-            self.row.error(
-                column,
-                _("Réseau inconnu : %(slugs)s (identifiants des réseaux attendus).")
-                % {"slugs": ", ".join(f"« {slug} »" for slug in unknown)},
-            )
-            return
-        self.row.networks = [self.networks[slug] for slug in dict.fromkeys(slugs)]
+            slugs_text = ", ".join(f"« {slug} »" for slug in unknown)
+            self.row.error(column, message % {"slugs": slugs_text})
+            return None
+        return [known[slug] for slug in dict.fromkeys(slugs)]
+
+    def parse_networks(self, column: str, value: str) -> None:
+        message = _("Réseau inconnu : %(slugs)s (identifiants des réseaux attendus).")
+        networks = self._known(column, value, self.networks, message)
+        if networks is not None:
+            self.row.networks = networks
 
     def parse_themes(self, column: str, value: str) -> None:
-        slugs = self._slugs(value)
-        unknown = [slug for slug in slugs if slug not in self.themes]
-        if unknown:
-            self.row.error(
-                column,
-                _("Thème inconnu : %(slugs)s (identifiants des thèmes attendus).")
-                % {"slugs": ", ".join(f"« {slug} »" for slug in unknown)},
-            )
-            return
-        self.row.themes = [self.themes[slug] for slug in dict.fromkeys(slugs)]
+        message = _("Thème inconnu : %(slugs)s (identifiants des thèmes attendus).")
+        themes = self._known(column, value, self.themes, message)
+        if themes is not None:
+            self.row.themes = themes
 
     def parse_contacts(self, column: str, value: str) -> None:
         if not value:

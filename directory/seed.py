@@ -16,7 +16,9 @@ from home.seeding import (
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_object,
     upsert_page,
+    upsert_translation,
 )
 
 DATA = Path(__file__).resolve().parent / "seed_data"
@@ -57,17 +59,7 @@ CONTACT_FIELDS = ("role", "name", "function", "service", "email", "publication")
 def load_networks(report: SeedReport) -> None:
     for row in load_toml(DATA / "networks.toml")["network"]:
         values = {key: row.get(key, "") for key in NETWORK_FIELDS}
-        network = Network.objects.filter(slug=row["slug"]).first()
-        if network is None:
-            Network.objects.create(slug=row["slug"], **values)
-            report.log("created")
-        elif report.update and any(getattr(network, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(network, key, value)
-            network.save()
-            report.log("updated")
-        else:
-            report.log("unchanged")
+        upsert_object(report, Network, {"slug": row["slug"]}, values)
 
 
 def load_directory_index(report: SeedReport) -> DirectoryIndexPage:
@@ -80,20 +72,9 @@ def load_directory_index(report: SeedReport) -> DirectoryIndexPage:
     directory = upsert_page(report, home, DirectoryIndexPage, slug, _index_fields(data["fr"]))
 
     en = get_locale("en")
-    home_en = home.get_translation_or_none(en)
-    if home_en is not None:
-        english = directory.get_translation_or_none(en)
-        created_english = english is None
-        if created_english:
-            english = directory.copy_for_translation(en)
-        upsert_page(
-            report,
-            home_en,
-            DirectoryIndexPage,
-            english.slug,
-            {**_index_fields(data["en"]), "slug": data["en"]["slug"]},
-            force_update=created_english,
-        )
+    if home.get_translation_or_none(en) is not None:
+        english = {**_index_fields(data["en"]), "slug": data["en"]["slug"]}
+        upsert_translation(report, directory, en, english)
     return directory
 
 

@@ -7,25 +7,23 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from home.models import HomePage, SiteSettings, StandardPage, Theme
-from home.seeding import SeedReport, get_locale, load_toml, register_seed, upsert_page
+from home.seeding import (
+    SeedReport,
+    get_locale,
+    load_toml,
+    register_seed,
+    upsert_object,
+    upsert_page,
+    upsert_translation,
+)
 
 DATA = Path(__file__).resolve().parent / "seed_data"
 
 
 def load_themes(report: SeedReport) -> None:
     for row in load_toml(DATA / "themes.toml")["theme"]:
-        theme = Theme.objects.filter(slug=row["slug"]).first()
         values = {"name": row["name"], "name_en": row.get("name_en", "")}
-        if theme is None:
-            Theme.objects.create(slug=row["slug"], **values)
-            report.log("created")
-        elif report.update and any(getattr(theme, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(theme, key, value)
-            theme.save()
-            report.log("updated")
-        else:
-            report.log("unchanged")
+        upsert_object(report, Theme, {"slug": row["slug"]}, values)
 
 
 def _body_with_page_links(body: list[dict], parent: Page) -> list[dict]:
@@ -83,15 +81,10 @@ def load_home(report: SeedReport) -> None:
         report, root, HomePage, data["fr"]["slug"], {"body": body}, force_update=created_home
     )
 
-    english = home.get_translation_or_none(en)
-    created_english = english is None
-    if created_english:
-        english = home.copy_for_translation(en)
-    upsert_page(
+    upsert_translation(
         report,
-        root,
-        HomePage,
-        english.slug,
+        home,
+        en,
         {
             "title": data["en"]["title"],
             "slug": data["en"]["slug"],
@@ -99,21 +92,11 @@ def load_home(report: SeedReport) -> None:
             # The French body links to French pages; English gets its own later.
             "body": data["en"].get("body", []),
         },
-        force_update=created_english,
     )
 
 
 def load_site_settings(report: SeedReport, site: Site, values: dict) -> None:
-    settings, created = SiteSettings.objects.get_or_create(site=site, defaults=values)
-    if created:
-        report.log("created")
-    elif report.update and any(getattr(settings, k) != v for k, v in values.items()):
-        for key, value in values.items():
-            setattr(settings, key, value)
-        settings.save()
-        report.log("updated")
-    else:
-        report.log("unchanged")
+    upsert_object(report, SiteSettings, {"site": site}, values)
 
 
 def load_sceaux_valley(report: SeedReport, home: HomePage) -> None:

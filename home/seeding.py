@@ -145,6 +145,43 @@ def upsert_page(
     return page
 
 
+def upsert_object(report: SeedReport, model, lookup: dict[str, Any], values: dict[str, Any]):
+    """Create a plain model row (a theme, a network, site settings) if it is
+    missing; bring it back to `values` only with `--update`."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        report.log("created")
+    elif report.update and any(getattr(obj, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(obj, key, value)
+        obj.save()
+        report.log("updated")
+    else:
+        report.log("unchanged")
+    return obj
+
+
+def upsert_translation(
+    report: SeedReport, source: Page, locale: Locale, fields: dict[str, Any]
+) -> Page:
+    """The translation of `source` in `locale`, made with copy_for_translation
+    when missing and then filled with `fields` (which may include its slug).
+    An existing translation belongs to its editors, as in `upsert_page`."""
+    translation = source.get_translation_or_none(locale)
+    created = translation is None
+    if created:
+        translation = source.copy_for_translation(locale)
+    return upsert_page(
+        report,
+        translation.get_parent(),
+        type(source.specific),
+        translation.slug,
+        fields,
+        force_update=created,
+    )
+
+
 def themes_by_slug(slugs: list[str]):
     from home.models import Theme
 
