@@ -488,27 +488,22 @@ class _RowParser:
         self.row.siret = digits
         self.set("siret", digits)
 
-    def parse_website(self, column: str, value: str) -> None:
+    def _validated_text(self, column: str, value: str, validator, message: str) -> None:
         if value:
             try:
-                URLValidator()(value)
+                validator(value)
             except ValidationError:
-                self.row.error(
-                    column, _("« %(value)s » n'est pas une adresse web valide.") % {"value": value}
-                )
+                self.row.error(column, message % {"value": value})
                 return
         self.parse_text(column, value)
 
+    def parse_website(self, column: str, value: str) -> None:
+        message = _("« %(value)s » n'est pas une adresse web valide.")
+        self._validated_text(column, value, URLValidator(), message)
+
     def parse_email(self, column: str, value: str) -> None:
-        if value:
-            try:
-                EmailValidator()(value)
-            except ValidationError:
-                self.row.error(
-                    column, _("« %(value)s » n'est pas un courriel valide.") % {"value": value}
-                )
-                return
-        self.parse_text(column, value)
+        message = _("« %(value)s » n'est pas un courriel valide.")
+        self._validated_text(column, value, EmailValidator(), message)
 
     def parse_region(self, column: str, value: str) -> None:
         if value and value not in geo.regions():
