@@ -3,6 +3,9 @@
 
 PYTHON ?= python3
 PORT ?= 8000
+# pytest-xdist workers for `make test` (each builds its own seeded test database;
+# the browser tests' seeded site is built once and copied).
+TEST_WORKERS ?= auto
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -58,7 +61,7 @@ lint: install ## ruff (lint and format check)
 test: install messages lint ## Set up, then ruff, Django checks, makemigrations --check and the whole pytest suite
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 translations: install ## Update the .po catalogues after changing UI strings (needs GNU gettext)
 	$(MANAGE) makemessages -l fr -l en --no-location --no-obsolete \

@@ -1,6 +1,10 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from wagtail.models import Locale, Page, Site
+
+pytest_plugins = ["tests.browser_fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +22,16 @@ class _Null:
 
     def flush(self):
         pass
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in French, the site's default: a request to an /en/ URL
+    leaves English active in the thread, which would leak into the next test's
+    `reverse()` and gettext calls."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# A file (not in-memory) SQLite test database so `--reuse-db` keeps it between runs.
+# A file (not in-memory) SQLite test database so `--reuse-db` keeps it between
+# runs; TEST_DB_NAME lets parallel runs from one checkout use separate files.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / (env_str("TEST_DB_NAME") or "test_db.sqlite3"))  # noqa: F405
+    }
