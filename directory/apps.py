@@ -9,5 +9,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self):
         from .cache import connect_signals
+        from .notifications import connect_notifiers
 
         connect_signals()
+        connect_notifiers()

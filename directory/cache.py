@@ -1,11 +1,12 @@
-"""A version number for the directory's cached facet counts.
+"""A version number for the directory's cached data.
 
 Facet counts over thousands of actors cost a GROUP BY each; they are cached
 per filter combination under a key that includes this version, and the
 version changes whenever an actor is published, unpublished, moved or
-deleted, or a theme or network is saved, so a cached count (or the cached
-cards and facet lists of the index, see the template) never outlives the
-content it shows.
+deleted, a theme or network is saved, or a page's view restrictions change,
+so a cached value (facet counts, the theme and network lists, the private
+sections, the rendered listing of the index, see the template) never
+outlives the content it shows.
 """
 
 import uuid
@@ -14,6 +15,8 @@ from django.core.cache import cache
 
 VERSION_KEY = "directory:facets-version"
 FACETS_TIMEOUT = 10 * 60
+# Returned by cache.get() for a missing key, told apart from a cached None.
+_MISSING = object()
 
 
 def current_version() -> str:
@@ -29,8 +32,31 @@ def bump_version(**_kwargs) -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def cached(name: str, compute, version: str | None = None, timeout: int = FACETS_TIMEOUT):
+    """`compute()`, kept under `name` until the content changes (or `timeout`)."""
+    key = f"directory:{version or current_version()}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def private_paths(version: str | None = None) -> list[str]:
+    """Tree paths of the pages with a view restriction (private sections):
+    what `PageQuerySet.public()` reads from the database on every call."""
+    from wagtail.models import PageViewRestriction
+
+    return cached(
+        "private-paths",
+        lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
+        version=version,
+    )
+
+
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from home.models import Theme
@@ -41,8 +67,8 @@ def connect_signals() -> None:
     page_unpublished.connect(bump_version, sender=ActorPage, dispatch_uid="directory-facets-unpub")
     post_delete.connect(bump_version, sender=ActorPage, dispatch_uid="directory-facets-del")
     post_page_move.connect(bump_version, dispatch_uid="directory-facets-move")
-    # Facet labels show theme and network names.
-    for model in (Theme, Network):
+    # Facet labels show theme and network names; private sections hide actors.
+    for model in (Theme, Network, PageViewRestriction):
         post_save.connect(bump_version, sender=model, dispatch_uid=f"directory-{model.__name__}")
         post_delete.connect(
             bump_version, sender=model, dispatch_uid=f"directory-{model.__name__}-del"

@@ -90,8 +90,9 @@ Import rules
   draft revision, their live version does not change. Nothing is ever
   published: when a workflow applies (« Relecture et publication »), the new
   revision is submitted to it for review if the import is made by a named user
-  and no review is already in progress. A line that changes nothing creates no
-  revision.
+  and no review is already in progress. The moderators get one email for the
+  whole file, listing the fiches to review (directory/notifications.py), not
+  one per actor. A line that changes nothing creates no revision.
 - Only the columns present in the file are applied: a file with the columns
   ``siret,title,kind,population`` only changes the population (and title and
   kind) of the actors it lists. An empty cell of a present column clears the
@@ -134,6 +135,7 @@ from home.models import Theme
 from . import geo
 from .kinds import KIND_LABELS
 from .models import PUBLICATION_YES, ActorContact, ActorPage, Network
+from .notifications import batched_review_emails
 from .validators import normalise_siret, validate_siren_or_siret
 
 CSV_COLUMNS = [
@@ -1133,7 +1135,9 @@ def apply_plan(plan: ImportPlan, index_page, user=None, confirm_valid_rows=False
 
     results: list[RowResult] = []
     try:
-        with transaction.atomic():
+        # One review email per recipient for the whole file, sent once the
+        # import is committed (directory/notifications.py).
+        with batched_review_emails(user), transaction.atomic():
             to_submit: list[tuple[RowResult, Page]] = []
             for row in plan.rows:
                 if not row.is_valid:

@@ -23,8 +23,7 @@ from functools import cached_property
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import CharField, Count, F, Value
+from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.http import QueryDict
 from django.utils.http import urlencode
@@ -37,7 +36,7 @@ from home.models import PageTheme, Theme
 from home.search import search_terms
 
 from . import geo
-from .cache import FACETS_TIMEOUT, current_version
+from .cache import cached, current_version, private_paths
 from .kinds import GROUP_LABELS, KIND_GROUPS, KIND_LABELS, KINDS_BY_GROUP
 from .models import ActorPage, Network
 
@@ -61,6 +60,11 @@ RELEVANCE_CHOICE = (SORT_RELEVANCE, gettext_lazy("Pertinence"))
 FILTER_PARAMS = ["q", "kind", "region", "departement", "theme", "network", "member_since"]
 
 
+def sort_choices(with_relevance: bool) -> list[tuple[str, str]]:
+    """The orders offered: relevance first when there is a text query."""
+    return [RELEVANCE_CHOICE, *SORT_CHOICES] if with_relevance else list(SORT_CHOICES)
+
+
 def kind_choices():
     """Each group (« all its kinds ») followed by its kinds, as option groups."""
     return [
@@ -79,9 +83,27 @@ def network_label(network) -> str:
     return network.name
 
 
+class CodeChoiceField(forms.ChoiceField):
+    """A choice validated against a set of codes. Its option list (labels,
+    groups) is only built for a form that is displayed: validating a request's
+    parameters needs the codes alone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.codes
+
+
+KIND_CODES = frozenset(KIND_LABELS) | frozenset(KINDS_BY_GROUP)
+SORT_CODES = frozenset(code for code, _label in SORT_CHOICES)
+
+
 class DirectoryFilterForm(forms.Form):
     """Validates the directory's GET parameters. Built with the themes and
-    networks already loaded, so that validating costs no query."""
+    networks already loaded, so that validating costs no query. Only a form
+    built with `display=True` gets its option lists (labels, groups)."""
 
     q = QueryField(
         label=gettext_lazy("Nom, commune, mot-clé"),
@@ -91,11 +113,11 @@ class DirectoryFilterForm(forms.Form):
             attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
-    kind = forms.ChoiceField(label=gettext_lazy("Type d'acteur"), required=False)
-    region = forms.ChoiceField(label=gettext_lazy("Région"), required=False)
-    departement = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
-    theme = forms.ChoiceField(label=gettext_lazy("Thème"), required=False)
-    network = forms.ChoiceField(label=gettext_lazy("Réseau"), required=False)
+    kind = CodeChoiceField(label=gettext_lazy("Type d'acteur"), required=False)
+    region = CodeChoiceField(label=gettext_lazy("Région"), required=False)
+    departement = CodeChoiceField(label=gettext_lazy("Département"), required=False)
+    theme = CodeChoiceField(label=gettext_lazy("Thème"), required=False)
+    network = CodeChoiceField(label=gettext_lazy("Réseau"), required=False)
     member_since = forms.IntegerField(
         label=gettext_lazy("Adhérent depuis (année)"),
         help_text=gettext_lazy("Année d'adhésion égale ou postérieure, par exemple 2015."),
@@ -109,7 +131,7 @@ class DirectoryFilterForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100}),
     )
-    sort = forms.ChoiceField(label=gettext_lazy("Trier par"), required=False)
+    sort = CodeChoiceField(label=gettext_lazy("Trier par"), required=False)
     page = forms.IntegerField(
         required=False,
         min_value=1,
@@ -119,10 +141,27 @@ class DirectoryFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, themes=(), networks=(), **kwargs):
+    def __init__(self, *args, themes=(), networks=(), display=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.themes = {theme.slug: theme for theme in themes}
         self.networks = {network.slug: network for network in networks}
+        query = self.data.get("q") if self.is_bound else self.initial.get("q")
+        with_relevance = bool((query or "").strip())
+        codes = {
+            "kind": KIND_CODES,
+            "region": frozenset(geo.regions()),
+            "departement": frozenset(geo.departements()),
+            "theme": frozenset(self.themes),
+            "network": frozenset(self.networks),
+            "sort": (SORT_CODES | {SORT_RELEVANCE}) if with_relevance else SORT_CODES,
+        }
+        for name, field_codes in codes.items():
+            self.fields[name].codes = field_codes
+            self.fields[name].error_messages["invalid_choice"] = _("valeur inconnue")
+        if display:
+            self._set_choices(themes, networks, with_relevance)
+
+    def _set_choices(self, themes, networks, with_relevance):
         choice_fields = {
             "kind": (_("Tous les types"), kind_choices()),
             "region": (_("Toutes les régions"), geo.region_choices()),
@@ -141,13 +180,7 @@ class DirectoryFilterForm(forms.Form):
         }
         for name, (empty_label, choices) in choice_fields.items():
             self.fields[name].choices = [("", empty_label)] + list(choices)
-            self.fields[name].error_messages["invalid_choice"] = _("valeur inconnue")
-        sort_choices = list(SORT_CHOICES)
-        query = self.data.get("q") if self.is_bound else self.initial.get("q")
-        if (query or "").strip():
-            sort_choices.insert(0, RELEVANCE_CHOICE)
-        self.fields["sort"].choices = sort_choices
-        self.fields["sort"].error_messages["invalid_choice"] = _("valeur inconnue")
+        self.fields["sort"].choices = sort_choices(with_relevance)
         for name in ["q", "kind", "region", "departement", "theme", "network", "member_since"]:
             self.fields[name].widget.attrs["class"] = "field__input"
         self.fields["sort"].widget.attrs["class"] = "field__input"
@@ -207,28 +240,33 @@ class FilterResult:
     # Identifies the filtered set for the facet cache (index page, locale,
     # filters); None disables caching.
     cache_key: str | None = None
+    version: str = ""
 
     def _cached(self, name: str, compute):
         if self.cache_key is None:
             return compute()
-        key = f"directory:{current_version()}:{self.cache_key}:{name}"
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, FACETS_TIMEOUT)
-        return value
+        return cached(f"{self.cache_key}:{name}", compute, version=self.version)
 
     @property
     def has_filters(self) -> bool:
         return bool(self.params)
 
-    def display_form(self) -> DirectoryFilterForm:
-        """The form to show: the valid values only, the ignored ones left out."""
+    @cached_property
+    def _display_form(self) -> DirectoryFilterForm:
         return DirectoryFilterForm(
             initial={**self.params, "sort": self.sort},
             themes=self.themes.values(),
             networks=self.networks.values(),
+            display=True,
         )
+
+    def display_form(self) -> DirectoryFilterForm:
+        """The form to show: the valid values only, the ignored ones left out.
+        Built on first use only: the index's cached fragments need none."""
+        return self._display_form
+
+    def sort_choices(self) -> list[tuple[str, str]]:
+        return sort_choices(bool(self.query))
 
     def querystring(self, **changes) -> str:
         """The valid parameters (page excluded) with `changes` applied; a value
@@ -260,20 +298,24 @@ class FilterResult:
     def _theme_network_counts(self) -> list[tuple[str, int, int]]:
         """("theme" | "network", id, count) among the filtered set: both GROUP
         BY queries in one round trip (UNION ALL)."""
-        ids = self.queryset.order_by().values("pk")
-        themes = (
-            PageTheme.objects.filter(content_object_id__in=ids)
-            .values("tag_id")
-            .annotate(n=Count("pk"), facet=Value("theme"))
-            .values_list("facet", "tag_id", "n")
-        )
-        networks = (
-            ActorPage.networks.through.objects.filter(actorpage_id__in=ids)
-            .values("network_id")
-            .annotate(n=Count("pk"), facet=Value("network"))
-            .values_list("facet", "network_id", "n")
-        )
-        return self._cached("theme-network", lambda: list(themes.union(networks, all=True)))
+
+        def compute():
+            ids = self.queryset.order_by().values("pk")
+            themes = (
+                PageTheme.objects.filter(content_object_id__in=ids)
+                .values("tag_id")
+                .annotate(n=Count("pk"), facet=Value("theme"))
+                .values_list("facet", "tag_id", "n")
+            )
+            networks = (
+                ActorPage.networks.through.objects.filter(actorpage_id__in=ids)
+                .values("network_id")
+                .annotate(n=Count("pk"), facet=Value("network"))
+                .values_list("facet", "network_id", "n")
+            )
+            return list(themes.union(networks, all=True))
+
+        return self._cached("theme-network", compute)
 
     @cached_property
     def total(self) -> int:
@@ -387,14 +429,28 @@ def _notices(form) -> list[str]:
     return notices
 
 
-def base_queryset(index_page):
-    """Live, public actors of `index_page`, in its locale."""
-    return (
-        ActorPage.objects.live()
-        .public()
-        .descendant_of(index_page)
-        .filter(locale_id=index_page.locale_id)
+def vocabulary(version: str | None = None) -> tuple[list[Theme], list[Network]]:
+    """The themes and networks the filters offer, from the versioned cache
+    (saving a theme or a network renews it)."""
+    return cached(
+        "vocabulary",
+        lambda: (list(Theme.objects.all()), list(Network.objects.all())),
+        version=version,
     )
+
+
+def base_queryset(index_page):
+    """Live, public actors of `index_page`, in its locale.
+
+    Same as `.live().public()`, but the private sections (which `public()`
+    reads from the database on every call) come from the versioned cache."""
+    queryset = (
+        ActorPage.objects.live().descendant_of(index_page).filter(locale_id=index_page.locale_id)
+    )
+    private = Q()
+    for path in private_paths():
+        private |= Q(path__startswith=path)
+    return queryset.exclude(private) if private else queryset
 
 
 def _text_matches(queryset, query: str) -> list[int]:
@@ -428,8 +484,8 @@ def _ordering(sort: str):
 
 def filtered_actors(index_page, data: QueryDict | dict | None) -> FilterResult:
     """The actors of `index_page` selected by the GET parameters `data`."""
-    themes = list(Theme.objects.all())
-    networks = list(Network.objects.all())
+    version = current_version()
+    themes, networks = vocabulary(version)
     form = DirectoryFilterForm(data or {}, themes=themes, networks=networks)
     form.is_valid()
     cleaned = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
@@ -521,6 +577,7 @@ def filtered_actors(index_page, data: QueryDict | dict | None) -> FilterResult:
         truncated=truncated,
         themes={theme.pk: theme for theme in themes},
         networks={network.pk: network for network in networks},
+        version=version,
     )
     filters = urlencode(sorted((k, v) for k, v in params.items() if k != "sort"))
     digest = hashlib.sha256(filters.encode()).hexdigest()[:32]

@@ -343,6 +343,13 @@ class ActorPage(BasePage):
     def get_summary_text(self) -> str:
         return self.summary
 
+    def get_context(self, request, *args, **kwargs):
+        from .related import actor_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_sections"] = actor_sections(self, request)
+        return context
+
     @property
     def kind_label(self) -> str:
         return str(KIND_LABELS.get(self.kind, self.kind))

@@ -22,7 +22,15 @@ from home.seeding import (
 )
 
 DATA = Path(__file__).resolve().parent / "seed_data"
+# seed 003's fiches, the organisations the other seeds name, then any
+# `organisations_<app>.toml` another app's seed needs in the directory.
 ACTOR_FILES = ["rtes_fiches.toml", "organisations.toml"]
+
+
+def actor_files() -> list[str]:
+    extra = sorted(p.name for p in DATA.glob("organisations_*.toml"))
+    return ACTOR_FILES + extra
+
 
 NETWORK_FIELDS = ("name", "acronym", "website", "description")
 ACTOR_FIELDS = {
@@ -85,7 +93,7 @@ def _index_fields(data: dict) -> dict:
 def load_actors(report: SeedReport) -> None:
     directory = load_directory_index(report)
     networks = {network.slug: network for network in Network.objects.all()}
-    for filename in ACTOR_FILES:
+    for filename in actor_files():
         for row in load_toml(DATA / filename)["actor"]:
             upsert_actor(report, directory, row, networks)
 

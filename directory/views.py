@@ -14,12 +14,12 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from home.search import paginate
 
-from .cache import current_version
 from .csv_io import CSV_COLUMNS, actor_to_row, iter_csv
 from .filters import PER_PAGE, CountedQuerySet, filtered_actors
 from .kinds import KIND_LABELS
@@ -65,7 +65,8 @@ def _context(request, page, result, results, page_range):
     context = page.get_context(request)
     context.update(
         filters=result,
-        form=result.display_form(),
+        # Built when a template uses it: the index's cached fragment needs none.
+        form=result.display_form,
         results=results,
         page_range=page_range,
         notices=_page_notices(result, results),
@@ -80,16 +81,18 @@ def _context(request, page, result, results, page_range):
 
 def directory_index(request, page):
     result = filtered_actors(page, request.GET)
-    facets = result.facets
     # The facets' query already counted the actors: the paginator reuses it.
     actors = CountedQuerySet(result.queryset.defer_streamfields(), result.total)
     results, page_range = paginate(actors, result.page_number, PER_PAGE)
     context = _context(request, page, result, results, page_range)
-    context["facets"] = facets
-    # The cards and facet lists of a filter set, sort and page are rendered
-    # once per content version (directory/cache.py): a publication renews it.
+    # Computed when the template renders them, i.e. only when its cached
+    # fragment is missing.
+    context["facets"] = SimpleLazyObject(lambda: result.facets)
+    # The filter form, the toolbar, the cards and the facet lists of a filter
+    # set, sort and page are rendered once per content version
+    # (directory/cache.py): a publication renews them.
     context["listing_cache_key"] = ":".join(
-        [current_version(), result.cache_key or "", result.sort, str(results.number)]
+        [result.version, result.cache_key or "", result.sort, str(results.number)]
     )
     return TemplateResponse(request, "directory/directory_index_page.html", context)
 

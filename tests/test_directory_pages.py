@@ -595,44 +595,81 @@ def _add_many(index, themes, network, first, last):
         ActorContactFactory(actor=actor, role=ActorContact.ELECTED, name=f"Élu {n}")
 
 
+def _add_bulk(index, n):
+    """`n` more live actors in bulk (the benchmark's generator: contacts,
+    networks, themes, coordinates, search index), then the facet cache
+    renewed as a publication would."""
+    import random
+
+    from directory.bench import create_actors
+    from directory.cache import bump_version
+
+    create_actors(index, n, random.Random(3))
+    bump_version()
+
+
 def _count(client, django_assert_max_num_queries, url, params, limit):
     client.get(url, params)  # warm the per-process caches
     with django_assert_max_num_queries(limit) as captured:
         response = client.get(url, params)
+        if response.streaming:
+            b"".join(response.streaming_content)
     assert response.status_code == 200
     return len(captured.captured_queries), response
+
+
+# The fiche's own queries; each section another app adds to it
+# (directory/related.py) may cost two more.
+FICHE_QUERIES = 20
 
 
 def test_query_counts_do_not_grow_with_actors(
     client, index, themes, network, django_assert_max_num_queries
 ):
+    from directory.related import _sections
+
     _add_many(index, themes, network, 0, 10)
     filtered = {"region": "44", "theme": "theme-test-alpha", "sort": "-population"}
     searched = {"q": "acteur", "network": "reseau-test"}
     fiche = ActorPage.objects.child_of(index).first()
+    urls = [
+        ("index", index.url, {}, 15),
+        ("filtered", index.url, filtered, 15),
+        ("searched", index.url, searched, 18),
+        ("kind group, page 3", index.url, {"kind": "collectivites", "page": "3"}, 15),
+        ("map", f"{index.url}carte/", filtered, 20),
+        ("geojson", f"{index.url}geojson/", filtered, 15),
+        ("json", f"{index.url}export/json/", filtered, 20),
+        ("fiche", fiche.url, {}, FICHE_QUERIES + 2 * len(_sections)),
+    ]
     counts = {}
-    for label, url, params in [
-        ("index", index.url, {}),
-        ("filtered", index.url, filtered),
-        ("searched", index.url, searched),
-        ("map", f"{index.url}carte/", filtered),
-        ("fiche", fiche.url, {}),
-    ]:
-        counts[label] = _count(client, django_assert_max_num_queries, url, params, 20)[0]
+    for label, url, params, limit in urls:
+        counts[label] = _count(client, django_assert_max_num_queries, url, params, limit)[0]
 
-    _add_many(index, themes, network, 10, 60)
-    for label, url, params in [
-        ("index", index.url, {}),
-        ("filtered", index.url, filtered),
-        ("searched", index.url, searched),
-        ("map", f"{index.url}carte/", filtered),
-        ("fiche", fiche.url, {}),
-    ]:
-        many, response = _count(client, django_assert_max_num_queries, url, params, 20)
+    _add_bulk(index, 290)
+    assert ActorPage.objects.child_of(index).live().count() == 300
+    for label, url, params, limit in urls:
+        many, response = _count(client, django_assert_max_num_queries, url, params, limit)
         assert many == counts[label], label
-        if label == "filtered":
-            assert response.context["results"].paginator.count == 60
+        if label == "index":
+            assert response.context["results"].paginator.count == 300
             assert len(titles(response)) == PER_PAGE
+
+
+def test_cached_index_renders_from_the_cache_without_querying_actors(client, index, actors):
+    """Once a filter set's listing is cached, serving it again reads no actor,
+    no theme, no network and no facet from the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    params = {"region": "44", "theme": "theme-test-alpha"}
+    first = listing(client, index, **params)
+    with CaptureQueriesContext(connection) as captured:
+        again = listing(client, index, **params)
+    assert again.text == first.text
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    for table in ["directory_actorpage", "home_theme", "directory_network", "home_pagetheme"]:
+        assert table not in tables
 
 
 def test_cached_facets_follow_publication(client, index, themes, network):
@@ -649,3 +686,91 @@ def test_cached_facets_follow_publication(client, index, themes, network):
     again = client.get(index.url, {"region": "44"})
     assert again.context["results"].paginator.count == before
     assert "Deuxième structure" not in again.text
+
+
+def test_cached_listing_links_never_carry_ignored_values(client, index, actors):
+    """The listing is cached per valid filter set: a request with a bad value
+    renders it, the next one without must not inherit that value in its links
+    (pagination, facets, chips, sort, exports)."""
+    for n in range(PER_PAGE):
+        add_actor(index, title=f"Zeta {n:02d}", kind="association", region="44")
+    bad = listing(client, index, region="44", kind="zzz", sort="pirate")
+    assert len(notices(bad)) == 2
+    good = listing(client, index, region="44")
+    assert notices(good) == []
+    assert good.context["results"].paginator.num_pages == 2
+    for response in (bad, good):
+        html = response.text
+        html = html[html.index('class="directory__layout"') : html.index("</main>")]
+        assert "zzz" not in html and "pirate" not in html
+        assert 'href="?region=44&amp;page=2"' in html
+
+
+def test_a_private_section_hides_its_actors_and_the_cache_follows(client, index, actors):
+    from wagtail.models import PageViewRestriction
+
+    assert "Alpha Métropole" in titles(listing(client, index))
+    restriction = PageViewRestriction.objects.create(
+        page=actors["alpha"], restriction_type=PageViewRestriction.LOGIN
+    )
+    hidden = listing(client, index)
+    assert "Alpha Métropole" not in titles(hidden)
+    assert hidden.context["results"].paginator.count == 4
+    _response, data = geojson(index)
+    assert "Alpha Métropole" not in {f["properties"]["name"] for f in data["features"]}
+    _response, rows = csv_rows(index)
+    assert "Alpha Métropole" not in {row[1] for row in rows}
+    restriction.delete()
+    assert "Alpha Métropole" in titles(listing(client, index))
+
+
+def test_renamed_theme_and_network_show_in_filters_and_facets(client, index, actors, themes):
+    listing(client, index)  # cached with the old names
+    themes["t1"].name = "Thème renommé gamma"
+    themes["t1"].save()
+    network = actors["alpha"].networks.get()
+    network.name = "Réseau renommé delta"
+    network.save()
+    html = listing(client, index).text
+    assert html.count("Thème renommé gamma") >= 2  # the select and the facet
+    assert "Réseau renommé delta" in html
+    assert "Thème test alpha" not in html
+
+
+# --- Unpublished contacts, everywhere ------------------------------------------
+
+
+def test_the_publication_switch_decides_whatever_the_role(client, index, actors):
+    """An elected person marked « ne pas publier » is hidden like staff; a
+    staff member marked « publier le nom » is shown."""
+    beta = actors["beta"]
+    ActorContactFactory(
+        actor=beta,
+        role=ActorContact.ELECTED,
+        name="Élu Discret Théodebert",
+        publication="no",
+        email="elu.discret@beta.example.org",
+    )
+    ActorContactFactory(
+        actor=beta, role=ActorContact.OFFICER, name="Agente Publiée Frédégonde", publication="yes"
+    )
+    html = client.get(beta.url).text
+    assert "Agente Publiée Frédégonde" in html
+    assert "Théodebert" not in html and "elu.discret@" not in html
+    data = json_ld(html)
+    assert [person["name"] for person in data["member"]] == ["Agente Publiée Frédégonde"]
+    _response, rows = csv_rows(index)
+    _response, body = call_view(views.directory_json, index)
+    exported = "\n".join(";".join(row) for row in rows) + body.decode()
+    assert "Agente Publiée Frédégonde" in exported
+    assert "Théodebert" not in exported and "elu.discret@" not in exported
+
+
+def test_unpublished_contacts_are_not_found_by_the_directory_search(client, index, actors):
+    for query in ["Zorglub", HIDDEN_STAFF, "agent.cache"]:
+        response = listing(client, index, q=query)
+        assert titles(response) == []
+        assert "Aucun acteur ne correspond" in response.text
+    # The published name is not searchable either: the fiche shows it, the
+    # index does not hold contacts.
+    assert titles(listing(client, index, q="Brunehaut")) == []

@@ -340,3 +340,49 @@ def test_seed_update_restores_contacts_and_networks_with_a_new_revision(publish)
     assert [c.name for c in page.contacts.all()] == ["Thomas Dubois", "Nathalie Marié"]
     assert list(page.networks.values_list("slug", flat=True)) == ["rtes"]
     assert page.revisions.count() == revisions + 1
+
+
+# --- The seed fiches as visitors read them --------------------------------------
+
+
+def _text(html: str) -> str:
+    """Visible text, spaces normalised (French thousands use narrow spaces)."""
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", html).replace("&nbsp;", " ")
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+
+
+def test_strasbourg_fiche_page_shows_its_facts(client):
+    response = client.get(actor("strasbourg-eurometropole").url)
+    assert response.status_code == 200
+    text = _text(response.text)
+    assert "Nombre d'habitants sur le territoire 474 524" in text
+    assert "Membre depuis 2012" in text
+    assert "Jeanne Barseghian" in text  # the elected representative
+    assert "Sandra Guilmin" not in response.text  # staff, name not published
+    assert "Alsace Active" in text
+
+
+def test_region_grand_est_fiche_page_shows_its_budget(client):
+    response = client.get(actor("region-grand-est").url)
+    assert response.status_code == 200
+    text = _text(response.text)
+    assert "5 800 000 € budget 2018" in text
+    assert "5 800 000 € pour le fonctionnement" in text
+    assert "budget ESS 2018 pour le fonctionnement" in text  # the key figure
+    assert "Catherine Zuber" in text
+    assert "Aurélie Marand" not in response.text
+
+
+def test_auberive_fiche_page_says_it_is_a_draft(client):
+    response = client.get(actor("communaute-de-communes-auberive-vingeanne-montsaugeonnais").url)
+    assert "Fiche en cours de rédaction" in response.text
+    assert "Patricia Andriot" in response.text
+    assert "Eve Bourgeois" not in response.text
+
+
+def test_seed_directory_lists_the_rtes_fiches_under_grand_est(client, directory_fr):
+    response = client.get(directory_fr.url, {"region": "44", "network": "rtes"})
+    shown = {page.slug for page in response.context["results"].object_list}
+    assert set(RTES_FICHES) <= shown

@@ -177,3 +177,48 @@ def test_results_are_ordered_by_relevance(client, home_fr, add_page):
         introduction="La mobilité, la mobilité partagée et la mobilité inclusive.",
     )
     assert titles(client.get(SEARCH_FR, {"q": "mobilite"}))[0] == "Mobilité solidaire"
+
+
+def test_pages_the_visitor_cannot_see_never_take_a_place_in_the_ranking(
+    client, home_fr, add_page, monkeypatch
+):
+    """Private pages (and drafts, other locales) ranked above every public
+    match are left out of the page of results, which still holds the best
+    public matches in order, and of the counts."""
+    from wagtail.models import PageViewRestriction
+
+    # PostgreSQL first ranks the best matches of the whole index, then falls
+    # back to ranking the allowed ones only: a small margin exercises both.
+    monkeypatch.setattr("home.search_backend.RANK_MARGIN", 0)
+    private = add_page(home_fr, StandardPage, title="Espace privé", introduction="Réservé.")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    for n in range(22):
+        add_page(
+            private,
+            StandardPage,
+            title=f"Zéphyrin zéphyrin privé {n}",
+            introduction="Zéphyrin, zéphyrin, zéphyrin.",
+        )
+    public = [
+        add_page(home_fr, StandardPage, title=f"Note {n}", introduction=f"Le zéphyrin {n}.")
+        for n in range(12)
+    ]
+    first = client.get(SEARCH_FR, {"q": "zephyrin"})
+    second = client.get(SEARCH_FR, {"q": "zephyrin", "page": 2})
+    assert first.context["results"].paginator.count == 12
+    assert {row.count for row in first.context["type_counts"]} == {12}
+    shown = titles(first) + titles(second)
+    assert sorted(shown) == sorted(page.title for page in public)
+    assert "privé" not in first.text + second.text
+
+
+def test_the_total_is_the_sum_of_the_counts_per_type(client, home_fr, add_page):
+    for n in range(3):
+        add_page(home_fr, StandardPage, title=f"Zéphyrin {n}", introduction="zéphyrin")
+    home_fr.introduction += " zéphyrin"
+    home_fr.save_revision().publish()
+    response = client.get(SEARCH_FR, {"q": "zephyrin"})
+    counts = [row.count for row in response.context["type_counts"]]
+    assert sorted(counts) == [1, 3]
+    assert response.context["results"].paginator.count == 4
+    assert "4 résultats pour « zephyrin »" in response.text
