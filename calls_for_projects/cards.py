@@ -1,0 +1,93 @@
+"""The cards of the calls' listings (index, archive, home page), rendered
+once per content version and status, then served from the cache.
+
+A card shows facts that change only when content is published (title, type,
+organisers, dates, territory) and two things that depend on the time of the
+request: the status and the time left. The status is derived for each request
+(`status.py`) and is part of the cache key, so a cached card always carries
+the status of the request's instant; the time left is inserted for each
+request into the cached HTML. The key also holds the content version
+(`cache.py`: renewed when a call or a directory fiche is published,
+unpublished, moved or deleted), the language and the site.
+
+The cache is read with one `get_many` per listing; the organisers (one
+query) are fetched only for the cards missing from it.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from . import status as st
+from .cache import TIMEOUT, current_version
+
+CARD_TEMPLATE = "calls_for_projects/_call_card_static.html"
+# Where the time left goes in a card's cached HTML.
+TIME_LEFT_MARK = "<!--time-left-->"
+
+
+def status_facts(call, now) -> dict:
+    """The status of `call` at `now`: {code, label, prefix, time_left}. The
+    listing's SQL value when the row carries it (same rule, same instant)."""
+    code = call.__dict__.get("status_now") or call.status_at(now)
+    return {
+        "code": code,
+        "label": str(st.STATUS_LABELS[code]),
+        "prefix": _("Statut :"),
+        "time_left": st.time_left(call.deadline, now) if code in st.CURRENT else "",
+    }
+
+
+def site_id(request) -> str:
+    if request is None:
+        return "-"
+    site = Site.find_for_request(request)
+    return str(site.pk) if site else "-"
+
+
+def _organisers_prefetch():
+    from .models import CallOrganiser
+
+    return Prefetch("organisers", queryset=CallOrganiser.objects.select_related("actor"))
+
+
+def render_cards(calls, now, request=None) -> list[SafeString]:
+    """The HTML of each call's card at `now`, in the order of `calls`."""
+    calls = list(calls)
+    if not calls:
+        return []
+    prefix = ":".join(["calls:card", current_version(), get_language() or "-", site_id(request)])
+    # (call, its status now, its cache key), in the listing's order.
+    items = []
+    for call in calls:
+        status = status_facts(call, now)
+        items.append((call, status, f"{prefix}:{call.pk}:{status['code']}"))
+    parts = cache.get_many([key for _call, _status, key in items])
+    missing = [item for item in items if item[2] not in parts]
+    if missing:
+        prefetch_related_objects([call for call, _s, _k in missing], _organisers_prefetch())
+        rendered = {}
+        for call, status, key in missing:
+            html = render_to_string(
+                CARD_TEMPLATE,
+                {"call": call, "status": status, "url": call.get_url(request)},
+            )
+            head, _mark, tail = html.partition(TIME_LEFT_MARK)
+            rendered[key] = (head, tail)
+        cache.set_many(rendered, TIMEOUT)
+        parts.update(rendered)
+    cards = []
+    for _call, status, key in items:
+        head, tail = parts[key]
+        left = ""
+        if status["time_left"]:
+            left = format_html(' <span class="call-card__left">({})</span>', status["time_left"])
+        cards.append(mark_safe(head + left + tail))  # noqa: S308 - rendered by templates
+    return cards

@@ -1,0 +1,190 @@
+"""A call's status, derived from its dates and "now", never stored.
+
+`derive_status()` is the rule, a pure function of the call's facts and an
+injected `now` (an aware datetime); `status_expression()` is the same rule as
+an SQL CASE, so listings filter, count and sort by status in the database.
+Both are evaluated at request time: no cached page, listing or count carries a
+status past the moment it changes (see `seconds_until_change()`, which bounds
+the HTTP cache lifetime of a call's page).
+
+Calendar rules, in Europe/Paris (settings.TIME_ZONE):
+- a deadline is an instant: at the deadline minute the call is closed;
+- "closing soon" means the deadline is at most 14 days (of elapsed time) away;
+- an opening date is a calendar day: the call opens at midnight, Paris time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Case, CharField, IntegerField, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+UPCOMING = "a-venir"
+OPEN = "ouvert"
+CLOSING_SOON = "cloture-proche"
+ROLLING = "fil-de-l-eau"
+CLOSED = "clos"
+RESULTS = "resultats"
+
+CLOSING_SOON_WINDOW = timedelta(days=14)
+
+STATUS_CHOICES = [
+    (OPEN, _("Ouvert")),
+    (CLOSING_SOON, _("Clôture proche")),
+    (ROLLING, _("Au fil de l'eau")),
+    (UPCOMING, _("À venir")),
+    (RESULTS, _("Résultats publiés")),
+    (CLOSED, _("Clos")),
+]
+STATUS_LABELS = dict(STATUS_CHOICES)
+# Calls people can still answer, or soon: the index lists them by default;
+# the others are in the archive.
+CURRENT = (OPEN, CLOSING_SOON, ROLLING, UPCOMING)
+FINISHED = (CLOSED, RESULTS)
+# The default order of the index: open calls first (closing soon included),
+# then rolling schemes, then upcoming calls, then the archive.
+RANK = {CLOSING_SOON: 0, OPEN: 0, ROLLING: 1, UPCOMING: 2, RESULTS: 3, CLOSED: 3}
+
+
+@dataclass(frozen=True)
+class CallDates:
+    """The facts the status depends on."""
+
+    opens_on: date | None = None
+    deadline: datetime | None = None
+    is_rolling: bool = False
+    discontinued: bool = False
+    has_results: bool = False
+
+
+def local_today(now: datetime) -> date:
+    return timezone.localtime(now).date()
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """`moment` in UTC. Python compares and subtracts two datetimes sharing a
+    tzinfo object by their wall-clock times, which is wrong across a
+    daylight-saving change (and for the repeated autumn hour): always compute
+    in UTC."""
+    return moment.astimezone(UTC) if moment is not None else None
+
+
+def derive_status(facts: CallDates, now: datetime) -> str:
+    """The status of a call with `facts` at the instant `now` (aware)."""
+    now, deadline = _utc(now), _utc(facts.deadline)
+    if facts.discontinued:
+        return CLOSED
+    if deadline is not None and deadline <= now:
+        return RESULTS if facts.has_results else CLOSED
+    if facts.opens_on is not None and facts.opens_on > local_today(now):
+        return UPCOMING
+    if facts.is_rolling:
+        return ROLLING
+    if deadline is not None:
+        return CLOSING_SOON if deadline - now <= CLOSING_SOON_WINDOW else OPEN
+    if facts.opens_on is not None:
+        return OPEN  # opened, deadline not announced yet
+    return UPCOMING  # no date announced
+
+
+def status_expression(now: datetime, values: dict | None = None) -> Case:
+    """`derive_status` as an SQL expression over CallForProjectsPage rows;
+    with `values` (e.g. `RANK`), each status's value in it instead of its
+    code: one CASE over the columns, not one CASE per status."""
+    now = _utc(now)
+    today = local_today(now)
+    if values is None:
+        value, output_field = Value, CharField()
+    else:
+        value, output_field = (lambda status: Value(values[status])), IntegerField()
+    return Case(
+        When(discontinued=True, then=value(CLOSED)),
+        When(deadline__lte=now, has_results=True, then=value(RESULTS)),
+        When(deadline__lte=now, then=value(CLOSED)),
+        When(opens_on__gt=today, then=value(UPCOMING)),
+        When(is_rolling=True, then=value(ROLLING)),
+        When(deadline__lte=now + CLOSING_SOON_WINDOW, then=value(CLOSING_SOON)),
+        When(deadline__isnull=False, then=value(OPEN)),
+        When(opens_on__isnull=False, then=value(OPEN)),
+        default=value(UPCOMING),
+        output_field=output_field,
+    )
+
+
+def rank_expression(now: datetime) -> Case:
+    """Each call's rank in the default order (`RANK`) at `now`."""
+    return status_expression(now, RANK)
+
+
+def status_q(statuses, now: datetime) -> Q:
+    """Rows whose status at `now` is one of `statuses`, as a plain Q (usable
+    where an annotation is not, e.g. in the admin's filters)."""
+    now = _utc(now)
+    today = local_today(now)
+    soon = now + CLOSING_SOON_WINDOW
+    live = Q(discontinued=False)
+    past = Q(deadline__lte=now)
+    not_past = Q(deadline__isnull=True) | Q(deadline__gt=now)
+    started = Q(opens_on__isnull=True) | Q(opens_on__lte=today)
+    conditions = {
+        CLOSED: Q(discontinued=True) | (past & Q(has_results=False)),
+        RESULTS: live & past & Q(has_results=True),
+        UPCOMING: live
+        & not_past
+        & (
+            Q(opens_on__gt=today)
+            | (Q(is_rolling=False) & Q(deadline__isnull=True) & Q(opens_on__isnull=True))
+        ),
+        ROLLING: live & not_past & started & Q(is_rolling=True),
+        CLOSING_SOON: live
+        & started
+        & Q(is_rolling=False)
+        & Q(deadline__gt=now, deadline__lte=soon),
+        OPEN: live
+        & started
+        & Q(is_rolling=False)
+        & (Q(deadline__gt=soon) | (Q(deadline__isnull=True) & Q(opens_on__isnull=False))),
+    }
+    result = Q(pk__in=[])
+    for status in statuses:
+        result |= conditions[status]
+    return result
+
+
+def seconds_until_change(facts: CallDates, now: datetime) -> int | None:
+    """Seconds until the status of a call may next change (None: never by
+    itself). A page showing the status may be cached that long at most."""
+    now, deadline = _utc(now), _utc(facts.deadline)
+    moments = []
+    if not facts.discontinued:
+        if deadline is not None:
+            moments += [deadline - CLOSING_SOON_WINDOW, deadline]
+        if facts.opens_on is not None:
+            midnight = datetime.combine(facts.opens_on, time.min)
+            moments.append(_utc(timezone.make_aware(midnight)))
+    future = [(moment - now).total_seconds() for moment in moments if moment > now]
+    if not future:
+        return None
+    return max(0, int(min(future)))
+
+
+def time_left(deadline: datetime | None, now: datetime) -> str:
+    """« 3 jours restants », « 5 heures restantes »… before `deadline`; empty
+    once it has passed or without a deadline."""
+    from django.utils.translation import ngettext
+
+    now, deadline = _utc(now), _utc(deadline)
+    if deadline is None or deadline <= now:
+        return ""
+    seconds = int((deadline - now).total_seconds())
+    days, rest = divmod(seconds, 86400)
+    if days >= 1:
+        return ngettext("%(n)s jour restant", "%(n)s jours restants", days) % {"n": days}
+    hours = rest // 3600
+    if hours >= 1:
+        return ngettext("%(n)s heure restante", "%(n)s heures restantes", hours) % {"n": hours}
+    minutes = max(1, rest // 60)
+    return ngettext("%(n)s minute restante", "%(n)s minutes restantes", minutes) % {"n": minutes}

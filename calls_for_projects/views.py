@@ -1,0 +1,251 @@
+"""The calls' public pages, called by the routes of `CallsIndexPage` and
+`CallForProjectsPage`: the listing, its archive by year and a call's page.
+
+The selection, the statuses and the counts are computed for each request:
+they depend on its time. What does not is cached per content version
+(cache.py): the filter form's HTML and each card's HTML but its status badge
+and time left (cards.py, where the status is part of the key). Responses
+carry a Cache-Control lifetime that ends before the next status change of the
+calls they show (at most `MAX_AGE` seconds), so no HTTP cache serves "open"
+after a deadline either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from home.search import paginate
+
+from . import status as st
+from . import vocab
+from .cache import current_version
+from .cards import render_cards
+from .filters import (
+    PER_PAGE,
+    archive_year_expression,
+    default_ordering,
+    filtered_calls,
+    for_cards,
+)
+from .filters import paginated as paginate_result
+
+MAX_AGE = 300
+
+
+def set_cache_lifetime(request, response, calls, now, cap: int = MAX_AGE):
+    """Cache-Control: public for at most `cap` seconds, and never past the
+    next status change of any of `calls`. Private and not stored for people
+    logged in (the page carries their editing bar)."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True, max_age=0)
+        return response
+    lifetime = cap
+    for call in calls:
+        seconds = st.seconds_until_change(call.dates, now)
+        if seconds is not None:
+            lifetime = min(lifetime, seconds)
+    patch_cache_control(response, public=True, max_age=max(0, lifetime))
+    return response
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+def _links(request, page, result) -> dict[str, str]:
+    base = page.get_url(request)
+    query = result.querystring()
+    feed_query = result.querystring(page=None)
+    return {
+        "reset_url": base,
+        "index_url": _with_query(base, query),
+        "archive_url": base + page.reverse_subpage("archive"),
+        "rss_url": _with_query(base + page.reverse_subpage("rss"), feed_query),
+        "atom_url": _with_query(base + page.reverse_subpage("atom"), feed_query),
+        "ical_url": _with_query(base + page.reverse_subpage("ical"), feed_query),
+    }
+
+
+def _page_notices(result, results) -> list[str]:
+    notices = list(result.notices)
+    if result.page_number and results.number != result.page_number:
+        notices.append(
+            _("La page %(asked)s n'existe pas : page %(shown)s affichée.")
+            % {"asked": result.page_number, "shown": results.number}
+        )
+    return notices
+
+
+def calls_index(request, page):
+    result = filtered_calls(page, request.GET)
+    results, page_range = paginate_result(result)
+    context = page.get_context(request)
+    context.update(
+        filters=result,
+        form=result.display_form(),
+        results=results,
+        cards=render_cards(results.object_list, result.now, request),
+        page_range=page_range,
+        notices=_page_notices(result, results),
+        chips=result.chips,
+        facets=result.facets,
+        archive_years=result.archive_years,
+        now=result.now,
+        showing_current=set(result.statuses) == set(st.CURRENT),
+        # The filter form holds no status nor count: its HTML is cached per
+        # content version and set of valid parameters (cache.py).
+        form_cache_key=":".join(
+            [
+                current_version(),
+                str(page.pk),
+                hashlib.sha256(result.querystring(page=None).encode()).hexdigest()[:32],
+            ]
+        ),
+        **_links(request, page, result),
+    )
+    response = TemplateResponse(request, "calls_for_projects/calls_index_page.html", context)
+    return set_cache_lifetime(request, response, results.object_list, result.now)
+
+
+def calls_archive(request, page, year: int | None = None):
+    """The finished calls, by year: the list of years, or one year's calls.
+    The listing's filters apply (except the status)."""
+    result = filtered_calls(page, request.GET)
+    years = result.archive_years
+    context = page.get_context(request)
+    context.update(
+        filters=result,
+        archive_years=years,
+        year=year,
+        notices=list(result.notices),
+        now=result.now,
+        **_links(request, page, result),
+    )
+    if year is None:
+        response = TemplateResponse(request, "calls_for_projects/calls_archive.html", context)
+        return set_cache_lifetime(request, response, [], result.now)
+    if not 1900 <= year <= 2100:
+        raise Http404
+    calls = (
+        result.unfiltered_status.filter(status_now__in=st.FINISHED)
+        .annotate(year=archive_year_expression())
+        .filter(year=year)
+        .order_by(*default_ordering())
+    )
+    results, page_range = paginate(for_cards(calls), result.page_number, PER_PAGE)
+    context.update(
+        results=results,
+        page_range=page_range,
+        cards=render_cards(results.object_list, result.now, request),
+    )
+    response = TemplateResponse(request, "calls_for_projects/calls_archive.html", context)
+    return set_cache_lifetime(request, response, results.object_list, result.now)
+
+
+def call_page(request, call):
+    now = timezone.now()
+    context = call.get_context(request)
+    organisers = list(call.organisers.select_related("actor"))
+    laureates = list(call.laureates.select_related("actor"))
+    context.update(
+        now=now,
+        status=call.status_at(now),
+        time_left=st.time_left(call.deadline, now),
+        lead_organisers=[o for o in organisers if o.role in vocab.LEAD_ROLES],
+        partners=[o for o in organisers if o.role not in vocab.LEAD_ROLES],
+        organisers=organisers,
+        juries=list(call.juries.all()),
+        laureate_groups=group_laureates(laureates),
+        documents=list(call.documents.select_related("document")),
+        applicants=list(call.applicants.all()),
+        index=call.get_parent(),
+        ical_url=call.url + call.reverse_subpage("ical") if call.deadline else "",
+        json_ld=call_json_ld(call, request, organisers, now),
+    )
+    response = TemplateResponse(request, call.get_template(request), context)
+    return set_cache_lifetime(request, response, [call], now)
+
+
+def group_laureates(laureates):
+    """Consecutive laureates of one project as one entry: (project, rows)."""
+    groups = []
+    for laureate in laureates:
+        if groups and laureate.project and groups[-1]["project"] == laureate.project:
+            groups[-1]["rows"].append(laureate)
+        else:
+            groups.append({"project": laureate.project, "rows": [laureate]})
+    return groups
+
+
+# --- Structured data ---------------------------------------------------------------
+
+
+def json_for_script(data) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _organisation(link, request) -> dict:
+    data = {"@type": "Organization", "name": link.display_name}
+    if link.actor_id and link.actor is not None:
+        if link.actor.is_local_authority:
+            data["@type"] = "GovernmentOrganization"
+        url = link.actor.get_full_url(request)
+        if url:
+            data["url"] = url
+    return data
+
+
+def call_structured_data(call, request, organisers, now) -> dict:
+    """schema.org MonetaryGrant: funders and sponsors from the organisers, the
+    maximum amount, and an ApplyAction ending at the deadline."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MonetaryGrant",
+        "name": call.title,
+        "additionalType": call.type_label,
+    }
+    url = call.get_full_url(request)
+    if url:
+        data["url"] = url
+    if call.summary:
+        data["description"] = call.summary
+    funders = [_organisation(o, request) for o in organisers if o.role in vocab.LEAD_ROLES]
+    sponsors = [_organisation(o, request) for o in organisers if o.role not in vocab.LEAD_ROLES]
+    if funders:
+        data["funder"] = funders
+    if sponsors:
+        data["sponsor"] = sponsors
+    amount = call.max_per_project if call.max_per_project is not None else call.total_envelope
+    if amount is not None:
+        data["amount"] = {"@type": "MonetaryAmount", "currency": "EUR", "value": float(amount)}
+    if call.territory_label:
+        data["areaServed"] = call.territory_label
+    action = {"@type": "ApplyAction", "actionStatus": "PotentialActionStatus"}
+    if call.application_url:
+        action["target"] = call.application_url
+    elif url:
+        action["target"] = url
+    if call.opens_on:
+        action["startTime"] = call.opens_on.isoformat()
+    if call.deadline:
+        action["endTime"] = timezone.localtime(call.deadline).isoformat()
+    if call.status_at(now) in st.CURRENT:
+        data["potentialAction"] = action
+    return data
+
+
+def call_json_ld(call, request, organisers, now) -> str:
+    data = call_structured_data(call, request, organisers, now)
+    return mark_safe(  # noqa: S308 - JSON escaped for a script element by json_for_script
+        f'<script type="application/ld+json">{json_for_script(data)}</script>'
+    )

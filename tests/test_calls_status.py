@@ -1,0 +1,225 @@
+"""A call's status is derived from its dates and "now" (Europe/Paris), never
+stored: the boundaries of the rule, in Python and in SQL, which must agree."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone, translation
+
+from calls_for_projects import status as st
+from calls_for_projects.factories import CallForProjectsPageFactory, CallsIndexPageFactory
+from calls_for_projects.filters import base_queryset
+from calls_for_projects.models import CallForProjectsPage, CallLaureate
+
+PARIS = ZoneInfo("Europe/Paris")
+UTC = ZoneInfo("UTC")
+
+
+def paris(*args) -> datetime:
+    return datetime(*args, tzinfo=PARIS)
+
+
+def status(now, **facts) -> str:
+    return st.derive_status(st.CallDates(**facts), now)
+
+
+# --- The deadline minute ---------------------------------------------------------------
+
+
+DEADLINE = paris(2026, 6, 30, 12, 0)
+
+
+def test_open_the_minute_before_the_deadline_closed_the_minute_after():
+    assert status(DEADLINE - timedelta(minutes=1), deadline=DEADLINE) == st.CLOSING_SOON
+    assert status(DEADLINE, deadline=DEADLINE) == st.CLOSED
+    assert status(DEADLINE + timedelta(minutes=1), deadline=DEADLINE) == st.CLOSED
+
+
+def test_results_published_after_the_deadline_only():
+    before = DEADLINE - timedelta(minutes=1)
+    after = DEADLINE + timedelta(minutes=1)
+    assert status(before, deadline=DEADLINE, has_results=True) == st.CLOSING_SOON
+    assert status(after, deadline=DEADLINE, has_results=True) == st.RESULTS
+
+
+def test_closing_soon_is_the_last_14_days():
+    window = timedelta(days=14)
+    assert status(DEADLINE - window - timedelta(minutes=1), deadline=DEADLINE) == st.OPEN
+    assert status(DEADLINE - window, deadline=DEADLINE) == st.CLOSING_SOON
+    assert status(DEADLINE - timedelta(days=3), deadline=DEADLINE) == st.CLOSING_SOON
+
+
+def test_upcoming_until_the_opening_day_at_midnight_paris():
+    opens = date(2026, 5, 4)
+    facts = {"opens_on": opens, "deadline": DEADLINE}
+    assert status(paris(2026, 5, 3, 23, 59), **facts) == st.UPCOMING
+    assert status(paris(2026, 5, 4, 0, 0), **facts) == st.OPEN
+    # 23:30 UTC on the 3rd is already the 4th in Paris (UTC+2 in May).
+    assert status(datetime(2026, 5, 3, 22, 30, tzinfo=UTC), **facts) == st.OPEN
+    assert status(datetime(2026, 5, 3, 21, 59, tzinfo=UTC), **facts) == st.UPCOMING
+
+
+def test_rolling_undated_discontinued_and_opened_without_deadline():
+    now = paris(2026, 1, 15, 9, 0)
+    assert status(now, is_rolling=True) == st.ROLLING
+    assert status(now, is_rolling=True, opens_on=date(2026, 2, 1)) == st.UPCOMING
+    assert status(now) == st.UPCOMING  # no date announced
+    assert status(now, opens_on=date(2026, 1, 2)) == st.OPEN  # opened, deadline to come
+    assert status(now, discontinued=True, is_rolling=True) == st.CLOSED
+    assert status(now, discontinued=True, has_results=True) == st.CLOSED
+    # A rolling scheme with an end date closes at it.
+    end = paris(2026, 1, 15, 8, 0)
+    assert status(now, is_rolling=True, deadline=end) == st.CLOSED
+
+
+# --- Europe/Paris across a daylight-saving change ------------------------------------------
+
+
+def test_deadline_just_after_spring_forward_is_an_instant_in_paris_time():
+    # Clocks go from 02:00 to 03:00 on 29 March 2026: 12:00 that day is 10:00 UTC.
+    deadline = paris(2026, 3, 29, 12, 0)
+    assert deadline.utcoffset() == timedelta(hours=2)
+    assert status(datetime(2026, 3, 29, 9, 59, tzinfo=UTC), deadline=deadline) == st.CLOSING_SOON
+    assert status(datetime(2026, 3, 29, 10, 1, tzinfo=UTC), deadline=deadline) == st.CLOSED
+
+
+def test_closing_soon_window_counts_elapsed_time_across_the_change():
+    # Deadline Sunday 5 April 2026 12:00 (UTC+2); the window opens 14 × 24 h
+    # earlier, at 11:00 Paris time on 22 March (still UTC+1), not at 12:00.
+    deadline = paris(2026, 4, 5, 12, 0)
+    assert status(paris(2026, 3, 22, 10, 59), deadline=deadline) == st.OPEN
+    assert status(paris(2026, 3, 22, 11, 0), deadline=deadline) == st.CLOSING_SOON
+
+
+def test_autumn_fall_back_deadline_at_the_repeated_hour():
+    # 25 October 2026: 02:30 happens twice; the second one (UTC+1) is 01:30 UTC.
+    deadline = datetime(2026, 10, 25, 2, 30, tzinfo=PARIS, fold=1)
+    assert deadline.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    first_0230 = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert status(first_0230, deadline=deadline) == st.CLOSING_SOON
+    assert status(datetime(2026, 10, 25, 1, 31, tzinfo=UTC), deadline=deadline) == st.CLOSED
+
+
+# --- Time left and HTTP cache lifetime --------------------------------------------------------
+
+
+def test_time_left_wording():
+    with translation.override("fr"):
+        _assert_time_left_wording()
+
+
+def _assert_time_left_wording():
+    assert st.time_left(DEADLINE, DEADLINE - timedelta(days=3, hours=2)) == "3 jours restants"
+    assert st.time_left(DEADLINE, DEADLINE - timedelta(days=1)) == "1 jour restant"
+    assert st.time_left(DEADLINE, DEADLINE - timedelta(hours=5, minutes=5)) == (
+        "5 heures restantes"
+    )
+    assert st.time_left(DEADLINE, DEADLINE - timedelta(minutes=1)) == "1 minute restante"
+    assert st.time_left(DEADLINE, DEADLINE) == ""
+    assert st.time_left(None, DEADLINE) == ""
+
+
+def test_seconds_until_the_next_status_change():
+    facts = st.CallDates(deadline=DEADLINE)
+    assert st.seconds_until_change(facts, DEADLINE - timedelta(minutes=1)) == 60
+    far = DEADLINE - timedelta(days=20)
+    assert st.seconds_until_change(facts, far) == 6 * 86400  # when it turns "closing soon"
+    assert st.seconds_until_change(facts, DEADLINE + timedelta(seconds=1)) is None
+    assert st.seconds_until_change(st.CallDates(is_rolling=True), far) is None
+
+
+# --- SQL and Python agree --------------------------------------------------------------------
+
+
+NOW = paris(2026, 3, 29, 12, 0)  # the day clocks change
+
+CASES = {
+    "open-far": {"deadline": NOW + timedelta(days=40)},
+    "soon": {"deadline": NOW + timedelta(days=14)},
+    "soon-minute": {"deadline": NOW + timedelta(minutes=1)},
+    "closed-now": {"deadline": NOW},
+    "closed-minute": {"deadline": NOW - timedelta(minutes=1)},
+    "results": {"deadline": NOW - timedelta(days=2), "laureate": True},
+    "upcoming-dated": {"opens_on": date(2026, 3, 30), "deadline": NOW + timedelta(days=30)},
+    "opened-today": {"opens_on": date(2026, 3, 29), "deadline": NOW + timedelta(days=30)},
+    "undated": {},
+    "opened-no-deadline": {"opens_on": date(2026, 1, 1)},
+    "rolling": {"is_rolling": True, "call_type": "fil-de-l-eau"},
+    "rolling-later": {
+        "is_rolling": True,
+        "call_type": "fil-de-l-eau",
+        "opens_on": date(2026, 4, 1),
+    },
+    "discontinued": {"discontinued": True, "discontinued_year": 2015},
+}
+
+
+@pytest.fixture
+def matrix(home_fr):
+    index = CallsIndexPageFactory(parent=home_fr, title="Appels statut", slug="appels-statut")
+    calls = {}
+    for key, facts in CASES.items():
+        facts = dict(facts)
+        laureate = facts.pop("laureate", False)
+        call = CallForProjectsPageFactory(parent=index, title=f"Statut {key}", **facts)
+        if laureate:
+            CallLaureate.objects.create(call=call, name="Lauréat témoin", project="Projet")
+            call.save()  # has_results follows the laureates
+        calls[key] = call
+    return index, calls
+
+
+@pytest.mark.django_db
+def test_sql_status_matches_python_for_every_case(matrix):
+    index, calls = matrix
+    rows = dict(base_queryset(index, NOW).values_list("title", "status_now"))
+    for key, call in calls.items():
+        call = CallForProjectsPage.objects.get(pk=call.pk)
+        assert rows[call.title] == call.status_at(NOW), key
+    expected = {
+        "open-far": st.OPEN,
+        "soon": st.CLOSING_SOON,
+        "soon-minute": st.CLOSING_SOON,
+        "closed-now": st.CLOSED,
+        "closed-minute": st.CLOSED,
+        "results": st.RESULTS,
+        "upcoming-dated": st.UPCOMING,
+        "opened-today": st.OPEN,
+        "undated": st.UPCOMING,
+        "opened-no-deadline": st.OPEN,
+        "rolling": st.ROLLING,
+        "rolling-later": st.UPCOMING,
+        "discontinued": st.CLOSED,
+    }
+    assert {key: rows[f"Statut {key}"] for key in CASES} == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wanted", [s for s, _label in st.STATUS_CHOICES])
+def test_plain_q_filter_matches_the_case_expression(matrix, wanted):
+    index, calls = matrix
+    queryset = CallForProjectsPage.objects.descendant_of(index)
+    by_q = set(queryset.filter(st.status_q([wanted], NOW)).values_list("title", flat=True))
+    by_case = set(
+        base_queryset(index, NOW).filter(status_now=wanted).values_list("title", flat=True)
+    )
+    assert by_q == by_case
+
+
+@pytest.mark.django_db
+def test_sql_closing_soon_window_across_the_daylight_saving_change(home_fr):
+    index = CallsIndexPageFactory(parent=home_fr, title="Appels heure", slug="appels-heure")
+    CallForProjectsPageFactory(parent=index, title="Heure d'été", deadline=paris(2026, 4, 5, 12))
+    statuses = base_queryset(index, paris(2026, 3, 22, 10, 59)).values_list("status_now")
+    assert list(statuses) == [(st.OPEN,)]
+    statuses = base_queryset(index, paris(2026, 3, 22, 11, 0)).values_list("status_now")
+    assert list(statuses) == [(st.CLOSING_SOON,)]
+
+
+@pytest.mark.django_db
+def test_status_is_not_a_column(matrix):
+    """Nothing stores the status: only the facts it is derived from."""
+    names = {field.name for field in CallForProjectsPage._meta.get_fields()}
+    assert not {"status", "call_status", "status_now"} & names
+    assert timezone.is_aware(matrix[1]["soon"].deadline)
