@@ -1,0 +1,195 @@
+"""The conventions' deliberations in the SCDL « Délibérations » format (schema
+2.1.5 published by OpenDataFrance on schema.data.gouv.fr).
+
+One line per convention page whose deliberation is adopted (a session date
+on or before today); the filters of the index apply. The columns are the
+schema's, in its order. A cell the content does not know stays empty: the
+export never invents a SIRET, a deliberation number or a subject code.
+
+File format: UTF-8 without byte order mark, comma-separated, first line the
+column names, dates in ISO 8601 (``AAAA-MM-JJ``), empty string for a missing
+value. A free-text cell that a spreadsheet would run as a formula (starting
+with « = », « + », « - », « @ ») gets a leading apostrophe.
+
+==================  ===========================================================
+Column              Content
+==================  ===========================================================
+COLL_NOM            Title of the authority's directory fiche.
+COLL_SIRET          Its SIRET when the fiche has 14 digits (a SIREN alone is
+                    not a SIRET: left empty).
+DELIB_ID            The deliberation number (« numéro de la délibération »).
+DELIB_DATE          The session date (« date de la séance »).
+DELIB_MATIERE_CODE  The ACTES level-2 code chosen by the editor (e.g. 1.4).
+DELIB_MATIERE_NOM   Derived from the code: « commande publique/autres types de
+                    contrats ».
+DELIB_OBJET         The object of the deliberation, on one line.
+BUDGET_ANNEE        « année du budget » (AAAA or AAAA/AAAA).
+BUDGET_NOM          « nom du budget ».
+PREF_ID             The prefecture that received the act (PREF092…).
+PREF_DATE           Its date of receipt.
+VOTE_EFFECTIF       Members in office.
+VOTE_REEL           Members who voted.
+VOTE_POUR           Votes for.
+VOTE_CONTRE         Votes against.
+VOTE_ABSTENTION     Abstentions.
+DELIB_URL           The attached document of kind « délibération » (its full
+                    address), else the « adresse de la délibération » field.
+==================  ===========================================================
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+
+from django.utils.translation import gettext_lazy as _
+
+from .actes import matiere_name
+
+SCDL_SCHEMA = "scdl/deliberations"
+SCDL_VERSION = "2.1.5"
+SCDL_COLUMNS = [
+    "COLL_NOM",
+    "COLL_SIRET",
+    "DELIB_ID",
+    "DELIB_DATE",
+    "DELIB_MATIERE_CODE",
+    "DELIB_MATIERE_NOM",
+    "DELIB_OBJET",
+    "BUDGET_ANNEE",
+    "BUDGET_NOM",
+    "PREF_ID",
+    "PREF_DATE",
+    "VOTE_EFFECTIF",
+    "VOTE_REEL",
+    "VOTE_POUR",
+    "VOTE_CONTRE",
+    "VOTE_ABSTENTION",
+    "DELIB_URL",
+]
+# What each column holds, for the index page's documentation of the export.
+COLUMN_HELP = {
+    "COLL_NOM": _("Nom de la collectivité (sa fiche de l'annuaire)"),
+    "COLL_SIRET": _("SIRET de la collectivité (14 chiffres), si sa fiche le donne"),
+    "DELIB_ID": _("Numéro de la délibération"),
+    "DELIB_DATE": _("Date de la séance (AAAA-MM-JJ)"),
+    "DELIB_MATIERE_CODE": _("Code de matière de la nomenclature ACTES (par exemple 1.4)"),
+    "DELIB_MATIERE_NOM": _("Intitulé de la matière ACTES"),
+    "DELIB_OBJET": _("Objet de la délibération"),
+    "BUDGET_ANNEE": _("Année du budget concerné"),
+    "BUDGET_NOM": _("Nom du budget concerné"),
+    "PREF_ID": _("Préfecture ou sous-préfecture destinataire (contrôle de légalité)"),
+    "PREF_DATE": _("Date de réception en préfecture"),
+    "VOTE_EFFECTIF": _("Membres en exercice"),
+    "VOTE_REEL": _("Votants"),
+    "VOTE_POUR": _("Voix pour"),
+    "VOTE_CONTRE": _("Voix contre"),
+    "VOTE_ABSTENTION": _("Abstentions"),
+    "DELIB_URL": _("Adresse du document de la délibération"),
+}
+FREE_TEXT = {"COLL_NOM", "DELIB_ID", "DELIB_OBJET", "BUDGET_NOM"}
+_SIRET = re.compile(r"^\d{14}$")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _text(value) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _number(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _protect(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+# The values a line needs, read with `.values()`: no page objects to build
+# (instantiating thousands of pages costs ~1 ms each).
+VALUE_FIELDS = [
+    "pk",
+    "authority__title",
+    "authority__siret",
+    "deliberation_reference",
+    "decision_date",
+    "matiere_code",
+    "subject",
+    "budget_year",
+    "budget_name",
+    "prefecture_id",
+    "prefecture_date",
+    "vote_members",
+    "vote_actual",
+    "vote_for",
+    "vote_against",
+    "vote_abstention",
+    "deliberation_url",
+]
+
+
+def deliberation_documents(conventions, request=None) -> dict[int, str]:
+    """{convention id: full address of its first attached document of kind
+    « délibération »} for the conventions of the queryset, in one query."""
+    from .models import ConventionDocument
+
+    links = (
+        ConventionDocument.objects.filter(
+            convention_id__in=conventions.order_by().values("pk"),
+            kind=ConventionDocument.DELIBERATION,
+        )
+        .select_related("document")
+        .order_by("-sort_order", "-pk")
+    )
+    urls = {}
+    for link in links:  # the first in editor's order wins: read last
+        url = link.document.url
+        urls[link.convention_id] = request.build_absolute_uri(url) if request else url
+    return urls
+
+
+def convention_row(values: dict, document_url: str = "") -> dict[str, str]:
+    """The SCDL line of one convention, from its `VALUE_FIELDS`. The address
+    of the deliberation: its attached document, else the editor's address."""
+    siret = (values["authority__siret"] or "").replace(" ", "")
+    row = {
+        "COLL_NOM": _text(values["authority__title"]),
+        "COLL_SIRET": siret if _SIRET.match(siret) else "",
+        "DELIB_ID": _text(values["deliberation_reference"]),
+        "DELIB_DATE": _date(values["decision_date"]),
+        "DELIB_MATIERE_CODE": values["matiere_code"],
+        "DELIB_MATIERE_NOM": matiere_name(values["matiere_code"]),
+        "DELIB_OBJET": _text(values["subject"]),
+        "BUDGET_ANNEE": values["budget_year"],
+        "BUDGET_NOM": _text(values["budget_name"]),
+        "PREF_ID": values["prefecture_id"],
+        "PREF_DATE": _date(values["prefecture_date"]),
+        "VOTE_EFFECTIF": _number(values["vote_members"]),
+        "VOTE_REEL": _number(values["vote_actual"]),
+        "VOTE_POUR": _number(values["vote_for"]),
+        "VOTE_CONTRE": _number(values["vote_against"]),
+        "VOTE_ABSTENTION": _number(values["vote_abstention"]),
+        "DELIB_URL": document_url or values["deliberation_url"],
+    }
+    for column in FREE_TEXT:
+        row[column] = _protect(row[column])
+    return row
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def iter_csv(rows: Iterable[dict], document_urls: dict[int, str]) -> Iterator[str]:
+    """The CSV file, line by line (for a streaming response), from the
+    `VALUE_FIELDS` of each convention."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield writer.writerow(SCDL_COLUMNS)
+    for values in rows:
+        row = convention_row(values, document_urls.get(values["pk"], ""))
+        yield writer.writerow([row[column] for column in SCDL_COLUMNS])
