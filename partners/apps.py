@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = _("Propositions et espace partenaires")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from directory.related import register_actor_section
+        from home.roles import register_role_setup
+
+        from . import signals
+        from .roles import setup_partner_roles
+        from .sections import propose_update_section
+
+        signals.connect()
+        register_actor_section("propose_update", propose_update_section, order=900)
+        register_role_setup(setup_partner_roles)

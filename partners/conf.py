@@ -1,0 +1,30 @@
+"""The partners app's settings, each overridable in Django settings as
+`PARTNERS_<NAME>` (see docs/partners.md for the environment variables)."""
+
+from django.conf import settings
+
+_DEFAULTS = {
+    # Public forms: at most RATE_LIMIT posts per client IP per RATE_WINDOW
+    # seconds (counted in Django's cache: Redis in production, so every
+    # process shares the counters).
+    "RATE_LIMIT": 10,
+    "RATE_WINDOW": 3600,
+    # Behind N trusted reverse proxies, the client IP is the N-th address from
+    # the right of X-Forwarded-For; 0 (default) trusts REMOTE_ADDR only.
+    "TRUSTED_PROXY_COUNT": 0,
+    # Uploads.
+    "LOGO_MAX_SIZE": 2 * 1024 * 1024,
+    "LOGO_CONTENT_TYPES": ["image/png", "image/jpeg", "image/webp"],
+    "DOCUMENT_MAX_SIZE": 10 * 1024 * 1024,
+    "DOCUMENT_CONTENT_TYPES": ["application/pdf"],
+    # Dashboard: a submission pending longer than this is overdue.
+    "OVERDUE_DAYS": 14,
+    # The partner space's one-time login link stays valid this long (seconds).
+    "LOGIN_LINK_MAX_AGE": 30 * 60,
+    # Longest accepted text in a free-text field of the public forms.
+    "TEXT_MAX_LENGTH": 5000,
+}
+
+
+def get(name: str):
+    return getattr(settings, f"PARTNERS_{name}", _DEFAULTS[name])

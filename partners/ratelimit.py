@@ -1,0 +1,48 @@
+"""A per-IP rate limit on the public forms, counted in Django's cache.
+
+With REDIS_URL set (production) every process and server shares the same
+counters; LocMem (dev, tests) counts per process. Fixed windows: at most
+`PARTNERS_RATE_LIMIT` posts per `PARTNERS_RATE_WINDOW` seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+from . import conf
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, unless PARTNERS_TRUSTED_PROXY_COUNT says how many
+    reverse proxies we trust to append to X-Forwarded-For (then the address
+    that many hops from the right). A header set by the client alone is
+    never trusted."""
+    proxies = conf.get("TRUSTED_PROXY_COUNT")
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def hit(request, scope: str) -> bool:
+    """Count one post; False once the limit is exceeded."""
+    window = max(int(conf.get("RATE_WINDOW")), 1)
+    limit = int(conf.get("RATE_LIMIT"))
+    bucket = int(time.time() // window)
+    ip_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+    key = f"partners:rate:{scope}:{ip_hash}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=window + 5)
+        count = 1
+    return count <= limit
