@@ -132,6 +132,17 @@ def _collection_permission(codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app, codename=codename)
 
 
+_app_role_setups: list = []
+
+
+def register_role_setup(func) -> None:
+    """Let an app add its own permissions to our groups (and attach the
+    review workflow to its models): `func()` runs at the end of
+    `setup_roles()`, once the groups and the workflow exist. Must be idempotent."""
+    if func not in _app_role_setups:
+        _app_role_setups.append(func)
+
+
 @transaction.atomic
 def setup_roles() -> dict[str, Group]:
     root = Page.get_first_root_node()
@@ -182,4 +193,6 @@ def setup_roles() -> dict[str, Group]:
             default.active = False
             default.save(update_fields=["active"])
     Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()
+    for app_setup in _app_role_setups:
+        app_setup()
     return groups

@@ -133,3 +133,31 @@ def test_robots_txt_keeps_crawlers_out_of_search_in_both_languages(client):
     text = client.get("/robots.txt").text
     assert "Disallow: /fr/recherche/" in text
     assert "Disallow: /en/search/" in text
+
+
+@pytest.mark.parametrize(
+    "model_path",
+    [
+        "directory.DirectoryIndexPage",
+        "calls_for_projects.CallsIndexPage",
+        "network_minutes.NetworksIndexPage",
+        "conventions.ConventionIndexPage",
+    ],
+)
+def test_editors_can_add_each_section_index_once_under_a_home_page(home_fr, model_path):
+    """A new site (or a new language's home) gets its sections from the admin:
+    each index page type is allowed under a home page, once."""
+    from django.apps import apps
+    from django.db import transaction
+
+    from home.models import HomePage
+
+    model = apps.get_model(model_path)
+    # The seeded French home already holds one: no second one.
+    assert not model.can_create_at(home_fr)
+    # A home page without sections accepts one.
+    with transaction.atomic():
+        bare = HomePage(title="Accueil de test", slug="accueil-de-test", locale=home_fr.locale)
+        home_fr.get_parent().add_child(instance=bare)
+        assert model.can_create_at(bare)
+        transaction.set_rollback(True)

@@ -18,6 +18,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "home",
     "directory",
+    "calls_for_projects",
+    "network_minutes",
+    "conventions",
+    "partners",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -300,6 +304,17 @@ MAP_TILES_ATTRIBUTION = env_str(
 SEARCH_RESULTS_PER_PAGE = 10
 LISTING_PER_PAGE = 12
 SEARCH_QUERY_MAX_LENGTH = 200
+
+# Partner proposals (partners/conf.py, docs/partners.md): public forms accept
+# PARTNERS_RATE_LIMIT posts per client IP per PARTNERS_RATE_WINDOW seconds
+# (counted in the cache: use Redis in production so workers share counters);
+# behind N trusted reverse proxies set PARTNERS_TRUSTED_PROXY_COUNT=N.
+PARTNERS_RATE_LIMIT = env_int("PARTNERS_RATE_LIMIT", 10)
+PARTNERS_RATE_WINDOW = env_int("PARTNERS_RATE_WINDOW", 3600)
+PARTNERS_TRUSTED_PROXY_COUNT = env_int("PARTNERS_TRUSTED_PROXY_COUNT", 0)
+PARTNERS_LOGO_MAX_SIZE = env_int("PARTNERS_LOGO_MAX_SIZE", 2 * 1024 * 1024)
+PARTNERS_DOCUMENT_MAX_SIZE = env_int("PARTNERS_DOCUMENT_MAX_SIZE", 10 * 1024 * 1024)
+PARTNERS_OVERDUE_DAYS = env_int("PARTNERS_OVERDUE_DAYS", 14)
 
 LOGGING = {
     "version": 1,

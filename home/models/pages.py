@@ -31,7 +31,13 @@ class HomePage(BasePage):
 
     parent_page_types = ["wagtailcore.Page"]
     # Content apps add their index pages here as they arrive.
-    subpage_types = ["home.StandardPage", "directory.DirectoryIndexPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "directory.DirectoryIndexPage",
+        "calls_for_projects.CallsIndexPage",
+        "network_minutes.NetworksIndexPage",
+        "conventions.ConventionIndexPage",
+    ]
     max_count_per_parent = 1
 
     template = "home/home_page.html"
@@ -39,6 +45,15 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("page d'accueil")
         verbose_name_plural = _("pages d'accueil")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The open calls closing soonest (calls_for_projects/related.py),
+        # imported here so that home does not depend on the app at import time.
+        from calls_for_projects.related import closing_soonest
+
+        context["open_calls"] = closing_soonest(self)
+        return context
 
 
 class StandardPage(BasePage):
