@@ -12,7 +12,7 @@ from . import vocab
 from .filters import annotate_status, default_ordering
 from .models import CallForProjectsPage, CallLaureate, CallOrganiser, CallsIndexPage
 
-HOME_CALLS = 4
+HOME_CALLS = 3  # one row of cards on a wide screen
 
 
 def actor_calls_section(actor, request):
@@ -51,6 +51,7 @@ def actor_calls_section(actor, request):
 
 def closing_soonest(home_page, limit: int = HOME_CALLS):
     """The open calls of the home page's locale with the nearest deadlines,
+    then the rolling grants (always open to applications) to fill the list,
     and the calls index (for the "all calls" link). Three queries."""
     now = timezone.now()
     index = CallsIndexPage.objects.live().public().filter(locale_id=home_page.locale_id).first()
@@ -60,7 +61,7 @@ def closing_soonest(home_page, limit: int = HOME_CALLS):
         CallForProjectsPage.objects.live()
         .public()
         .descendant_of(index)
-        .filter(st.status_q([st.OPEN, st.CLOSING_SOON], now))
+        .filter(st.status_q([st.OPEN, st.CLOSING_SOON, st.ROLLING], now))
         .annotate(status_now=st.status_expression(now))
         .defer_streamfields()
         .prefetch_related(

@@ -526,6 +526,8 @@ def test_call_page_query_count_does_not_grow_with_its_relations(
 
 
 def test_home_page_lists_open_calls_closing_soonest(client, home_fr):
+    from calls_for_projects.related import HOME_CALLS
+
     seeded = CallsIndexPage.objects.get(locale=home_fr.locale, slug="appels-a-projets")
     now = timezone.now()
     add_call(seeded, title="Accueil dans 20 jours", deadline=now + timedelta(days=20))
@@ -534,9 +536,12 @@ def test_home_page_lists_open_calls_closing_soonest(client, home_fr):
     add_call(seeded, title="Accueil au fil de l'eau", is_rolling=True, call_type="fil-de-l-eau")
     response = client.get(home_fr.url)
     assert response.status_code == 200
-    shown = [call.title for call in response.context["open_calls"]["calls"]]
+    calls = response.context["open_calls"]["calls"]
+    shown = [call.title for call in calls]
+    # Dated calls first, nearest deadline first; then rolling grants fill the list.
     assert shown[:2] == ["Accueil dans 2 jours", "Accueil dans 20 jours"]
-    assert "Accueil clos" not in shown and "Accueil au fil de l'eau" not in shown
+    assert len(shown) == HOME_CALLS and all(call.is_rolling for call in calls[2:])
+    assert "Accueil clos" not in shown
     html = response.text
     assert html.index("Accueil dans 2 jours") < html.index("Accueil dans 20 jours")
     assert f'href="{seeded.url}"' in html
