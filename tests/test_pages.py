@@ -162,3 +162,27 @@ def test_editors_can_add_each_section_index_once_under_a_home_page(home_fr, mode
         home_fr.get_parent().add_child(instance=bare)
         assert model.can_create_at(bare)
         transaction.set_rollback(True)
+
+
+def _menu(client, path="/fr/") -> str:
+    html = client.get(path).text
+    start = html.index('class="main-nav')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_menu_and_breadcrumb_follow_the_page_tree_with_a_warm_cache(client, home_fr, add_page):
+    """The menu, breadcrumb and language links are cached per page-tree version:
+    publishing, renaming, unpublishing or moving a page shows at once."""
+    _menu(client)  # warm the cache
+    page = add_page(home_fr, StandardPage, title="Rubrique nouvelle", show_in_menus=True)
+    assert "Rubrique nouvelle" in _menu(client)
+    child = add_page(page, StandardPage, title="Sous-rubrique")
+    assert "Rubrique nouvelle" in client.get(child.url).text  # breadcrumb ancestor
+
+    page.title = "Rubrique renommée"
+    page.save_revision().publish()
+    assert "Rubrique renommée" in _menu(client)
+    assert "Rubrique renommée" in client.get(child.url).text
+
+    page.unpublish()
+    assert "Rubrique" not in _menu(client)

@@ -17,6 +17,8 @@ from django.utils.translation import get_language, gettext
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, Site
 
+from home import tree_cache
+
 register = template.Library()
 
 _CACHE_ATTR = "_site_tags_translations"
@@ -49,7 +51,8 @@ def _page_from_context(context):
 def _translations(context):
     """Live translations of the site root and of the current page, by language.
 
-    One query, cached on the request: ({code: home page}, {code: page}).
+    One query, cached on the request and in the page-tree cache:
+    ({code: home page}, {code: page}).
     """
     request = context.get("request")
     page = _page_from_context(context)
@@ -63,7 +66,12 @@ def _translations(context):
         keys = {site.root_page.translation_key}
         if page is not None:
             keys.add(page.translation_key)
-        rows = Page.objects.live().filter(translation_key__in=keys).select_related("locale")
+        rows = tree_cache.cached(
+            "translations:" + ":".join(sorted(str(key) for key in keys)),
+            lambda: list(
+                Page.objects.live().filter(translation_key__in=keys).select_related("locale")
+            ),
+        )
         for row in rows:
             code = row.locale.language_code
             if row.translation_key == site.root_page.translation_key:
@@ -101,15 +109,22 @@ def main_navigation(context):
     current = _page_from_context(context)
     items = []
     if home is not None:
-        children = home.get_children().live().in_menu()
-        for child in children:
+        site = Site.find_for_request(request) if request is not None else None
+        children = tree_cache.cached(
+            f"menu:{site.pk if site else ''}:{home.pk}",
+            lambda: [
+                (child.pk, child.path, child.title, child.get_url(request))
+                for child in home.get_children().live().in_menu()
+            ],
+        )
+        for pk, path, title, url in children:
             state = None
             if current is not None and current.path:
-                if current.pk == child.pk:
+                if current.pk == pk:
                     state = "page"
-                elif current.path.startswith(child.path):
+                elif current.path.startswith(path):
                     state = "true"
-            items.append({"title": child.title, "url": child.get_url(request), "current": state})
+            items.append({"title": title, "url": url, "current": state})
     return {"items": items}
 
 
@@ -190,8 +205,15 @@ def breadcrumb(context, *trail):
         home = _locale_home(context)
         min_depth = max(home.depth if home is not None else 2, 2)
         if page.path and page.depth > min_depth:
-            ancestors = Page.objects.ancestor_of(page).filter(depth__gte=min_depth)
-            items = [{"title": a.title, "url": a.get_url(request)} for a in ancestors]
+            site = Site.find_for_request(request) if request is not None else None
+            items = tree_cache.cached(
+                f"ancestors:{site.pk if site else ''}:{page.path}:{min_depth}",
+                lambda: [
+                    {"title": a.title, "url": a.get_url(request)}
+                    for a in Page.objects.ancestor_of(page).filter(depth__gte=min_depth)
+                ],
+            )
+            items = [dict(item) for item in items]  # the title of the first may change
             items.append({"title": page.title, "url": None})
             if items[0]["url"] and home is not None and items[0]["url"] == home.get_url(request):
                 items[0]["title"] = gettext("Accueil")
