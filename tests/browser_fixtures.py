@@ -1,6 +1,7 @@
 """Shared browser fixtures: Debian's Chromium driven by Playwright, against
 one real server (started the way `make run` starts it, seed content loaded)
-for the whole test session.
+for the whole test session, on the suite's database engine (SQLite, or
+PostgreSQL when DATABASE_URL points to it).
 
 Runs when /usr/bin/chromium exists. CI sets REQUIRE_BROWSER=1 and installs
 Chromium first (bin/install-system-deps), so there a missing browser fails.
@@ -19,6 +20,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -49,30 +51,103 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _seeded_template(tmp_path_factory, manage) -> Path:
-    """The seeded SQLite database, built once per test run: under pytest-xdist
-    the first worker builds it (the others wait on a file lock), then each
-    worker serves its own copy."""
+class LiveSite(str):
+    """The served site's base URL, which also knows its database's URL."""
+
+    database_url: str = ""
+
+
+def live_shell(live_site: LiveSite, code: str) -> str:
+    """Run Python against the served site's database, the way an editor's
+    `manage.py shell -c` would; returns what it printed."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": live_site.database_url,
+        "DEBUG": "false",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.stdout
+
+
+def _shared_dir(tmp_path_factory) -> Path:
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # shared by the workers of this run
+    return base
+
+
+def _seed(manage, url):
+    manage(url, "migrate", "--noinput")
+    manage(url, "setup_roles")
+    manage(url, "load_seed_content")
+
+
+def _sqlite_site(tmp_path_factory, manage, workdir) -> str:
+    """The seeded SQLite database, built once per test run: under pytest-xdist
+    the first worker builds it (the others wait on a file lock), then each
+    worker serves its own copy."""
+    base = _shared_dir(tmp_path_factory)
     template = base / "live-template.sqlite3"
     with open(base / "live-template.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not template.exists():
             building = base / "live-template-building.sqlite3"
             building.unlink(missing_ok=True)
-            url = f"sqlite:///{building}"
-            manage(url, "migrate", "--noinput")
-            manage(url, "setup_roles")
-            manage(url, "load_seed_content")
+            _seed(manage, f"sqlite:///{building}")
             building.rename(template)
-    return template
+    database = workdir / "db.sqlite3"
+    shutil.copyfile(template, database)
+    return f"sqlite:///{database}"
+
+
+def _postgres_site(tmp_path_factory, manage, database_url: str) -> tuple[str, callable]:
+    """When the suite runs on PostgreSQL, so does the served site: a seeded
+    template database built once per run (test_<name>_live_tpl), copied with
+    CREATE DATABASE … TEMPLATE for each worker. Returns the URL and a cleanup."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    template = f"test_{name}_live_tpl"
+    own = f"test_{name}_live_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+    def url_for(database: str) -> str:
+        return urlunsplit(parts._replace(path=f"/{database}"))
+
+    def ddl(*statements):
+        with psycopg.connect(url_for("postgres"), autocommit=True) as connection:
+            for statement in statements:
+                connection.execute(statement)
+
+    base = _shared_dir(tmp_path_factory)
+    with open(base / "live-template-pg.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = base / "live-template-pg.done"
+        if not done.exists():
+            ddl(f'DROP DATABASE IF EXISTS "{template}"', f'CREATE DATABASE "{template}"')
+            _seed(manage, url_for(template))
+            done.touch()
+        # Copied under the lock: a template must have no other session.
+        ddl(
+            f'DROP DATABASE IF EXISTS "{own}"',
+            f'CREATE DATABASE "{own}" TEMPLATE "{template}"',
+        )
+    return url_for(own), lambda: ddl(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory):
-    """A served site with the seed content, in its own SQLite database."""
+    """A served site with the seed content, in its own database: SQLite, or
+    PostgreSQL when the suite runs on PostgreSQL (DATABASE_URL)."""
     _require_browser()
     workdir = tmp_path_factory.mktemp("live")
     env = {
@@ -91,9 +166,12 @@ def live_site(tmp_path_factory):
             timeout=300,
         )
 
-    database = workdir / "db.sqlite3"
-    shutil.copyfile(_seeded_template(tmp_path_factory, manage), database)
-    env["DATABASE_URL"] = f"sqlite:///{database}"
+    suite_database = os.environ.get("DATABASE_URL", "")
+    cleanup = None
+    if suite_database.startswith(("postgres://", "postgresql://")):
+        env["DATABASE_URL"], cleanup = _postgres_site(tmp_path_factory, manage, suite_database)
+    else:
+        env["DATABASE_URL"] = _sqlite_site(tmp_path_factory, manage, workdir)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -102,7 +180,8 @@ def live_site(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = LiveSite(f"http://127.0.0.1:{port}")
+    base.database_url = env["DATABASE_URL"]
     try:
         # Up to 90 s: runserver's start-up is slow on a loaded 2-core machine.
         deadline = time.monotonic() + 90
@@ -118,6 +197,8 @@ def live_site(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if cleanup is not None:
+            cleanup()
 
 
 @pytest.fixture(scope="session")

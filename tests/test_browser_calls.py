@@ -2,15 +2,12 @@
 tests/browser_fixtures.py): open the index, filter the open AMIs, open a call,
 download its .ics; axe-core and phone width on every calls page."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import icalendar
 import pytest
 
-from tests.browser_fixtures import axe_violations
+from tests.browser_fixtures import axe_violations, live_shell
 
 pytestmark = pytest.mark.browser
 
@@ -48,23 +45,8 @@ if not CallForProjectsPage.objects.filter(slug="ami-navigateur").exists():
 
 
 @pytest.fixture(scope="session")
-def calls_site(live_site, tmp_path_factory):
-    databases = sorted(tmp_path_factory.getbasetemp().glob("live*/db.sqlite3"))
-    assert databases, "the live site's database was not found"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{databases[0]}",
-        "DEBUG": "false",
-    }
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", ADD_CALLS],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+def calls_site(live_site):
+    live_shell(live_site, ADD_CALLS)
     return live_site
 
 

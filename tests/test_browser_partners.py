@@ -2,14 +2,11 @@
 real browser (fixtures in tests/browser_fixtures.py; the shared live site
 is left with one more published fiche, under a distinctive name)."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser_fixtures import axe_violations
+from tests.browser_fixtures import axe_violations, live_shell
 
 pytestmark = pytest.mark.browser
 
@@ -18,33 +15,16 @@ TITLE = "Navigateur Ressourcerie Hippocampe"
 MODERATOR = ("moderatrice-navigateur", "Hippocampe-Moderation-2026")
 
 
-def _live_manage(tmp_path_factory, code: str) -> str:
-    """Run Python in the live site's database (the `live_site` fixture's
-    SQLite file), the way `manage.py shell -c` does."""
-    databases = sorted(tmp_path_factory.getbasetemp().glob("live*/db.sqlite3"))
-    assert databases, "the live site's database was not found"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{databases[-1]}",
-    }
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return result.stdout
+def _live_manage(live_site, code: str) -> str:
+    """Run Python in the live site's database (SQLite or PostgreSQL)."""
+    return live_shell(live_site, code)
 
 
 @pytest.fixture
-def moderator(live_site, tmp_path_factory):
+def moderator(live_site):
     username, password = MODERATOR
     _live_manage(
-        tmp_path_factory,
+        live_site,
         "from django.contrib.auth import get_user_model\n"
         "from django.contrib.auth.models import Group\n"
         f"user, _ = get_user_model().objects.get_or_create(username={username!r})\n"
@@ -152,11 +132,11 @@ def test_partner_pages_have_no_accessibility_violations(live_site, browser, widt
     assert problems == []
 
 
-def test_partner_logs_in_with_the_emailed_link(live_site, page, tmp_path_factory):
+def test_partner_logs_in_with_the_emailed_link(live_site, page):
     """The one-time link's page posts its own form: a real browser must be
     let through CSRF (its Referrer-Policy keeps the Origin header)."""
     output = _live_manage(
-        tmp_path_factory,
+        live_site,
         "from django.contrib.auth import get_user_model\n"
         "from directory.models import ActorPage\n"
         "from partners.models import PartnerAccess\n"
