@@ -25,12 +25,12 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory import geo
-from home.forms import QueryField, clean_query_text
+from home.forms import QueryField
+from home.listing import CountedQuerySet, form_notices
 from home.models import Theme
 from home.search import search_terms
 
@@ -366,48 +366,6 @@ def with_card_relations(queryset):
     )
 
 
-class CountedQuerySet:
-    """A queryset whose length is already known (from the facets' GROUP BY),
-    so that the paginator does not count it again."""
-
-    ordered = True
-
-    def __init__(self, queryset, count: int):
-        self.queryset = queryset
-        self._count = count
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, key):
-        return self.queryset[key]
-
-
-def _shown(value) -> str:
-    return Truncator(clean_query_text(str(value))).chars(40)
-
-
-def _notices(form) -> list[str]:
-    notices = []
-    for name in form.fields:
-        if name not in form.errors:
-            continue
-        reason = "; ".join(str(message) for message in form.errors[name])
-        params = {"value": _shown(form.data.get(name, "")), "reason": reason}
-        if name == "page":
-            notices.append(
-                _("Numéro de page « %(value)s » ignoré (%(reason)s) : première page affichée.")
-                % params
-            )
-        else:
-            params["label"] = form.fields[name].label
-            notices.append(_("%(label)s : « %(value)s » ignoré (%(reason)s).") % params)
-    return notices
-
-
 def organiser_choices(index_page, selected: str = "") -> list[tuple[str, str]]:
     """(slug, name) of the directory fiches linked to the index's live calls,
     alphabetically: the `MAX_ORGANISER_CHOICES` linked to the most calls
@@ -458,7 +416,7 @@ def filtered_calls(index_page, data, now: dt.datetime | None = None) -> CallFilt
     form = CallFilterForm(data or {}, themes=themes, organisers=organisers)
     form.is_valid()
     cleaned = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    notices = _notices(form)
+    notices = form_notices(form)
 
     queryset = base_queryset(index_page, now)
     params: dict[str, str] = {}

@@ -20,8 +20,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
+from home.listing import page_notices
 from home.search import paginate
 
 from . import status as st
@@ -74,16 +74,6 @@ def _links(request, page, result) -> dict[str, str]:
     }
 
 
-def _page_notices(result, results) -> list[str]:
-    notices = list(result.notices)
-    if result.page_number and results.number != result.page_number:
-        notices.append(
-            _("La page %(asked)s n'existe pas : page %(shown)s affichée.")
-            % {"asked": result.page_number, "shown": results.number}
-        )
-    return notices
-
-
 def calls_index(request, page):
     result = filtered_calls(page, request.GET)
     results, page_range = paginate_result(result)
@@ -94,7 +84,7 @@ def calls_index(request, page):
         results=results,
         cards=render_cards(results.object_list, result.now, request),
         page_range=page_range,
-        notices=_page_notices(result, results),
+        notices=page_notices(result, results),
         chips=result.chips,
         facets=result.facets,
         archive_years=result.archive_years,

@@ -22,12 +22,12 @@ from django.conf import settings
 from django.db.models import Count, F
 from django.http import QueryDict
 from django.utils.http import urlencode
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory.models import ActorPage
-from home.forms import QueryField, clean_query_text
+from home.forms import QueryField
+from home.listing import form_notices
 from home.models import Theme
 from home.search import search_terms
 
@@ -188,28 +188,6 @@ class FilterResult:
         ]
 
 
-def _shown(value) -> str:
-    return Truncator(clean_query_text(str(value))).chars(40)
-
-
-def _notices(form) -> list[str]:
-    notices = []
-    for name in form.fields:
-        if name not in form.errors:
-            continue
-        reason = "; ".join(str(message) for message in form.errors[name])
-        params = {"value": _shown(form.data.get(name, "")), "reason": reason}
-        if name == "page":
-            notices.append(
-                _("Numéro de page « %(value)s » ignoré (%(reason)s) : première page affichée.")
-                % params
-            )
-        else:
-            params["label"] = form.fields[name].label
-            notices.append(_("%(label)s : « %(value)s » ignoré (%(reason)s).") % params)
-    return notices
-
-
 def base_queryset(index_page):
     """Live, public conventions of `index_page`, in its locale."""
     return (
@@ -282,7 +260,7 @@ def filtered_conventions(index_page, data: QueryDict | dict | None, today=None) 
     form = ConventionFilterForm(data or {}, **choices)
     form.is_valid()
     cleaned = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
-    notices = _notices(form)
+    notices = form_notices(form)
     params: dict[str, str] = {}
     chips: list[tuple[str, str, str]] = []
 

@@ -27,11 +27,11 @@ from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.http import QueryDict
 from django.utils.http import urlencode
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from home.forms import QueryField, clean_query_text
+from home.forms import QueryField
+from home.listing import form_notices
 from home.models import PageTheme, Theme
 from home.search import search_terms
 
@@ -382,53 +382,6 @@ class FilterResult:
         return Facet(param, title, items)
 
 
-class CountedQuerySet:
-    """A queryset whose length is already known, so that the paginator does not
-    count it again."""
-
-    ordered = True
-
-    def __init__(self, queryset, count: int):
-        self.queryset = queryset
-        self._count = count
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, key):
-        return self.queryset[key]
-
-
-def _shown(value) -> str:
-    """A rejected value, safe and short enough to quote in a notice."""
-    return Truncator(clean_query_text(str(value))).chars(40)
-
-
-def _notices(form) -> list[str]:
-    notices = []
-    for name in form.fields:
-        if name not in form.errors:
-            continue
-        reason = "; ".join(str(message) for message in form.errors[name])
-        params = {"value": _shown(form.data.get(name, "")), "reason": reason}
-        if name == "page":
-            notices.append(
-                _("Numéro de page « %(value)s » ignoré (%(reason)s) : première page affichée.")
-                % params
-            )
-        elif name == "sort":
-            notices.append(
-                _("Tri « %(value)s » ignoré (%(reason)s) : tri par défaut appliqué.") % params
-            )
-        else:
-            params["label"] = form.fields[name].label
-            notices.append(_("%(label)s : « %(value)s » ignoré (%(reason)s).") % params)
-    return notices
-
-
 def vocabulary(version: str | None = None) -> tuple[list[Theme], list[Network]]:
     """The themes and networks the filters offer, from the versioned cache
     (saving a theme or a network renews it)."""
@@ -489,7 +442,7 @@ def filtered_actors(index_page, data: QueryDict | dict | None) -> FilterResult:
     form = DirectoryFilterForm(data or {}, themes=themes, networks=networks)
     form.is_valid()
     cleaned = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
-    notices = _notices(form)
+    notices = form_notices(form)
 
     queryset = base_queryset(index_page)
     params: dict[str, str] = {}

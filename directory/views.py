@@ -16,12 +16,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
+from home.listing import CountedQuerySet, page_notices
 from home.search import paginate
 
 from .csv_io import CSV_COLUMNS, actor_to_row, iter_csv
-from .filters import PER_PAGE, CountedQuerySet, filtered_actors
+from .filters import PER_PAGE, filtered_actors
 from .kinds import KIND_LABELS
 
 MAP_LIST_PER_PAGE = 100
@@ -51,16 +51,6 @@ def _links(request, page, result) -> dict[str, str]:
     }
 
 
-def _page_notices(result, results) -> list[str]:
-    notices = list(result.notices)
-    if result.page_number and results.number != result.page_number:
-        notices.append(
-            _("La page %(asked)s n'existe pas : page %(shown)s affichée.")
-            % {"asked": result.page_number, "shown": results.number}
-        )
-    return notices
-
-
 def _context(request, page, result, results, page_range):
     context = page.get_context(request)
     context.update(
@@ -69,7 +59,7 @@ def _context(request, page, result, results, page_range):
         form=result.display_form,
         results=results,
         page_range=page_range,
-        notices=_page_notices(result, results),
+        notices=page_notices(result, results),
         chips=result.chips,
         **_links(request, page, result),
     )

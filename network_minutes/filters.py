@@ -14,11 +14,11 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.http import urlencode
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from home.forms import QueryField, clean_query_text
+from home.forms import QueryField
+from home.listing import form_notices
 from home.models import Theme
 from home.search import search_terms
 
@@ -90,30 +90,6 @@ class MinutesFilterForm(PageNumberForm):
         if text and not search_terms(text):
             raise forms.ValidationError(_("ni mot ni nombre"), code="no_word")
         return text
-
-
-def _shown(value) -> str:
-    """A rejected value, safe and short enough to quote in a notice."""
-    return Truncator(clean_query_text(str(value))).chars(40)
-
-
-def form_notices(form) -> list[str]:
-    """One sentence per rejected parameter."""
-    notices = []
-    for name in form.fields:
-        if name not in form.errors:
-            continue
-        reason = "; ".join(str(message) for message in form.errors[name])
-        params = {"value": _shown(form.data.get(name, "")), "reason": reason}
-        if name == "page":
-            notices.append(
-                _("Numéro de page « %(value)s » ignoré (%(reason)s) : première page affichée.")
-                % params
-            )
-        else:
-            params["label"] = form.fields[name].label
-            notices.append(_("%(label)s : « %(value)s » ignoré (%(reason)s).") % params)
-    return notices
 
 
 @dataclass
