@@ -22,6 +22,7 @@ from calls_for_projects.models import (
 )
 from directory.factories import ActorPageFactory, DirectoryIndexPageFactory
 from home.models import PageTheme, Theme
+from tests.html import breadcrumb
 
 pytestmark = pytest.mark.django_db
 
@@ -333,6 +334,24 @@ def test_archive_by_year(client, index, calls):
     assert client.get(f"{index.url}archives/").status_code == 200
     assert client.get(f"{index.url}archives/2090/").status_code == 200  # empty year
     assert client.get(f"{index.url}archives/99999/").status_code == 404
+
+
+def test_archive_breadcrumb_leads_back_to_the_index(client, index, calls):
+    year = timezone.localtime(calls["zeta"].deadline).year
+    archives = client.get(f"{index.url}archives/")
+    assert breadcrumb(archives.text) == [
+        ("Accueil", "/fr/"),
+        (index.title, index.url),
+        ("Archives", None),
+    ]
+    one_year = client.get(f"{index.url}archives/{year}/")
+    assert breadcrumb(one_year.text) == [
+        ("Accueil", "/fr/"),
+        (index.title, index.url),
+        ("Archives", f"{index.url}archives/"),
+        (str(year), None),
+    ]
+    assert breadcrumb(client.get(index.url).text)[-1] == (index.title, None)
 
 
 # --- The status at request time, whatever the cache ----------------------------------------

@@ -20,6 +20,7 @@ from directory.factories import (
 from directory.filters import MAX_TEXT_MATCHES, PER_PAGE, filtered_actors
 from directory.models import ActorContact, ActorPage
 from home.models import PageTheme, Theme
+from tests.html import breadcrumb
 
 pytestmark = pytest.mark.django_db
 
@@ -429,6 +430,7 @@ def test_map_page_lists_the_filtered_actors_without_javascript(client, index, ac
     assert 'data-tiles-url="' + settings.MAP_TILES_URL + '"' in html
     assert "/static/leaflet/leaflet.js" in html
     assert "unpkg" not in html and "cdn" not in html.lower()
+    assert breadcrumb(html) == [("Accueil", "/fr/"), (index.title, index.url), ("Carte", None)]
 
 
 def test_geojson_has_only_located_actors_and_no_contacts(index, actors):

@@ -28,6 +28,7 @@ from network_minutes.models import (
     NetworksIndexPage,
     Participant,
 )
+from tests.html import breadcrumb
 
 pytestmark = pytest.mark.django_db
 
@@ -376,6 +377,11 @@ def test_open_actions_lists_undone_actions_across_meetings(client, network, meet
     assert html.index("Action à venir") < html.index("Rédiger la charte du réseau")
     assert "Échéance dépassée" in html
     assert 'href="/fr/reseaux-test/reseau-zephyrs/2021-10/"' in html
+    assert breadcrumb(html)[-3:] == [
+        (network.get_parent().title, network.get_parent().url),
+        (network.title, network.url),
+        ("Actions en cours", None),
+    ]
 
 
 def test_open_actions_empty_and_bad_page(client, index):

@@ -196,7 +196,9 @@ def breadcrumb(context, *trail):
     With a Wagtail `page`: its ancestors below the Wagtail root, then the page.
     Otherwise (Django views), pass the trail after "Accueil" as alternating
     labels and URLs, the last label (without URL) being the current page:
-    `{% breadcrumb themes_label themes_url theme.display_name %}`.
+    `{% breadcrumb themes_label themes_url theme.display_name %}`. With a page
+    and a trail (a page's sub-route, such as a map or an archive), the page
+    becomes a link and the trail follows it.
     """
     request = context.get("request")
     page = _page_from_context(context)
@@ -214,20 +216,29 @@ def breadcrumb(context, *trail):
                 ],
             )
             items = [dict(item) for item in items]  # the title of the first may change
-            items.append({"title": page.title, "url": None})
+            items.append({"title": page.title, "url": page.get_url(request) if trail else None})
+            items.extend(_trail_items(trail))
             if items[0]["url"] and home is not None and items[0]["url"] == home.get_url(request):
                 items[0]["title"] = gettext("Accueil")
     else:
         home = _locale_home(context)
         if home is not None and trail:
             items.append({"title": gettext("Accueil"), "url": home.get_url(request)})
-            trail = list(trail)
-            while trail:
-                label = trail.pop(0)
-                url = trail.pop(0) if trail else None
-                items.append({"title": label, "url": url or None})
-            items[-1]["url"] = None
+            items.extend(_trail_items(trail))
     return {"items": items if len(items) > 1 else []}
+
+
+def _trail_items(trail) -> list[dict]:
+    """Alternating labels and URLs as breadcrumb items, the last one current."""
+    items = []
+    trail = list(trail)
+    while trail:
+        label = trail.pop(0)
+        url = trail.pop(0) if trail else None
+        items.append({"title": label, "url": url or None})
+    if items:
+        items[-1]["url"] = None
+    return items
 
 
 @register.simple_tag(takes_context=True)
