@@ -8,6 +8,6 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .tree_cache import connect_signals
+        from .cache import connect_all
 
-        connect_signals()
+        connect_all()

@@ -4,6 +4,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 # Characters that carry no meaning in a query: controls (NUL included),
@@ -16,6 +17,14 @@ def clean_query_text(raw: str) -> str:
     """Drop unprintable characters and squeeze whitespace."""
     text = "".join(" " if unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES else ch for ch in raw)
     return " ".join(text.split())
+
+
+class SiteFormRenderer(TemplatesSetting):
+    """Forms render with the project's templates: one field template
+    (label, required mark, help and errors tied to the input) for every form
+    of the public site, through `{{ field.as_field_group }}`."""
+
+    field_template_name = "includes/forms/field.html"
 
 
 class QueryField(forms.CharField):

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from wagtail.models import Locale, Page
 
 
@@ -108,10 +107,3 @@ def count_by_type(results) -> list[TypeCount]:
         if ct_id in types and types[ct_id].model_class() is not None
     ]
     return sorted(rows, key=lambda row: (-row.count, row.label))
-
-
-def paginate(results, page_number, per_page):
-    paginator = Paginator(results, per_page)
-    page = paginator.get_page(page_number)
-    elided = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page, elided

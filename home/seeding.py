@@ -182,6 +182,28 @@ def upsert_translation(
     )
 
 
+INDEX_FIELDS = ("title", "introduction", "show_in_menus")
+
+
+def upsert_index_page(report: SeedReport, model: type[Page], data: dict[str, Any]) -> Page:
+    """A section's index page (`model`, an `IndexPage`) under the default
+    site's home page, from seed data with a "fr" and an "en" table (slug,
+    title, introduction, show_in_menus); its English translation when the
+    English home page exists. The French slug an editor chose is kept."""
+    from wagtail.models import Site
+
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    existing = model.objects.child_of(home).first()
+    slug = existing.slug if existing else data["fr"]["slug"]
+    fields = {key: data["fr"][key] for key in INDEX_FIELDS if key in data["fr"]}
+    index = upsert_page(report, home, model, slug, fields)
+    english = data.get("en")
+    if english and home.get_translation_or_none(get_locale("en")) is not None:
+        fields = {key: english[key] for key in (*INDEX_FIELDS, "slug") if key in english}
+        upsert_translation(report, index, get_locale("en"), fields)
+    return index
+
+
 def themes_by_slug(slugs: list[str]):
     from home.models import Theme
 

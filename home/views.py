@@ -12,8 +12,9 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
 from .forms import SearchForm
+from .listing import paginate
 from .models import Theme
-from .search import count_by_type, paginate, search_pages, specific_in_order
+from .search import count_by_type, search_pages, specific_in_order
 from .sitemaps import AllLocalesSitemap
 
 

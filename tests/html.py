@@ -19,3 +19,49 @@ def breadcrumb(html: str) -> list[tuple[str, str | None]]:
         href, current, label = link.groups()
         items.append((unescape(label).strip(), None if current else unescape(href)))
     return items
+
+
+# --- Listings (templates/includes/listing/) -------------------------------------
+
+
+def soup(html):
+    """The page parsed by BeautifulSoup (a response or its text)."""
+    from bs4 import BeautifulSoup
+
+    if hasattr(html, "content"):
+        html = html.content.decode()
+    return BeautifulSoup(html, "html.parser")
+
+
+def _text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def notices(html) -> list[str]:
+    """The listing's notices (rejected values, missing page), as read."""
+    return [_text(li) for li in soup(html).select(".listing-notices li")]
+
+
+def chips(html) -> list[str]:
+    """The active filters, as « label : value » texts (without the remove link)."""
+    return [_text(chip.select_one(".chip__text")) for chip in soup(html).select(".chips .chip")]
+
+
+def facets(html) -> dict[str, dict[str, int]]:
+    """Each facet's title → {label: count} (nested items included)."""
+    found = {}
+    for title in soup(html).select(".facets__title"):
+        items = {}
+        listing = title.find_next_sibling("ul")
+        for item in listing.select(".facets__item") if listing else []:
+            link = item.select_one(".facets__link")
+            count = item.select_one(".facets__count")
+            digits = re.sub(r"\D", "", count.get_text()) if count else ""
+            items[_text(link)] = int(digits) if digits else 0
+        found[_text(title)] = items
+    return found
+
+
+def texts(html, selector: str) -> list[str]:
+    """The text of every element matching a CSS selector (card titles...)."""
+    return [_text(node) for node in soup(html).select(selector)]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django.forms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +85,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One field template for the public forms (home/forms.py).
+FORM_RENDERER = "home.forms.SiteFormRenderer"
 
 # --- Database ---------------------------------------------------------------
 # SQLite under var/ by default; PostgreSQL (psycopg 3) when DATABASE_URL says so.

@@ -1,3 +1,4 @@
+from .index import IndexPage
 from .mixins import BasePage, SeoMixin, ThemesMixin
 from .pages import HomePage, StandardPage
 from .site_settings import SiteSettings
@@ -6,6 +7,7 @@ from .themes import PageTheme, Theme
 __all__ = [
     "BasePage",
     "HomePage",
+    "IndexPage",
     "PageTheme",
     "SeoMixin",
     "SiteSettings",

@@ -47,12 +47,12 @@ class HomePage(BasePage):
         verbose_name_plural = _("pages d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        # The open calls closing soonest (calls_for_projects/related.py),
-        # imported here so that home does not depend on the app at import time.
-        from calls_for_projects.related import closing_soonest
+        from home.registry import HOME_SECTIONS, stylesheets
 
-        context["open_calls"] = closing_soonest(self)
+        context = super().get_context(request, *args, **kwargs)
+        # What the content apps show on the home page (home/registry.py).
+        context["sections"] = HOME_SECTIONS.sections(self, request)
+        context["section_stylesheets"] = stylesheets(context["sections"])
         return context
 
 

@@ -12,12 +12,14 @@ from django.conf import settings
 from django.http import QueryDict
 from django.urls import translate_url
 from django.utils.formats import number_format
-from django.utils.html import avoid_wrapping
+from django.utils.html import avoid_wrapping, conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, Site
 
-from home import tree_cache
+from home.cache import PAGE_TREE
+from home.typography import french_spacing as _french_spacing
 
 register = template.Library()
 
@@ -66,7 +68,7 @@ def _translations(context):
         keys = {site.root_page.translation_key}
         if page is not None:
             keys.add(page.translation_key)
-        rows = tree_cache.cached(
+        rows = PAGE_TREE.get_or_set(
             "translations:" + ":".join(sorted(str(key) for key in keys)),
             lambda: list(
                 Page.objects.live().filter(translation_key__in=keys).select_related("locale")
@@ -110,7 +112,7 @@ def main_navigation(context):
     items = []
     if home is not None:
         site = Site.find_for_request(request) if request is not None else None
-        children = tree_cache.cached(
+        children = PAGE_TREE.get_or_set(
             f"menu:{site.pk if site else ''}:{home.pk}",
             lambda: [
                 (child.pk, child.path, child.title, child.get_url(request))
@@ -208,7 +210,7 @@ def breadcrumb(context, *trail):
         min_depth = max(home.depth if home is not None else 2, 2)
         if page.path and page.depth > min_depth:
             site = Site.find_for_request(request) if request is not None else None
-            items = tree_cache.cached(
+            items = PAGE_TREE.get_or_set(
                 f"ancestors:{site.pk if site else ''}:{page.path}:{min_depth}",
                 lambda: [
                     {"title": a.title, "url": a.get_url(request)}
@@ -245,11 +247,23 @@ def _trail_items(trail) -> list[dict]:
 def url_replace(context, **kwargs):
     """The current query string with the given parameters replaced, with its
     leading "?": `href="{% url_replace page=3 %}"`. A value of None (or
-    page=1) removes the parameter, so page 1 has a single address."""
+    page=1) removes the parameter, so page 1 has a single address.
+
+    On a filtered listing (a `filters` filter set in the context) the link
+    keeps the valid filters only, never a value they ignored: the listing's
+    fragments are cached and shared by every request with the same filters."""
+    changes = {
+        key: None if value is None or (key == "page" and str(value) == "1") else value
+        for key, value in kwargs.items()
+    }
+    filters = context.get("filters")
+    if hasattr(filters, "querystring"):
+        encoded = filters.querystring(**changes)
+        return f"?{encoded}" if encoded else "?"
     request = context.get("request")
     query = request.GET.copy() if request is not None else QueryDict(mutable=True)
-    for key, value in kwargs.items():
-        if value is None or (key == "page" and str(value) == "1"):
+    for key, value in changes.items():
+        if value is None:
             query.pop(key, None)
         else:
             query[key] = value
@@ -297,3 +311,12 @@ def file_size(num_bytes) -> str:
             decimals = 0 if value >= 100 or value == int(value) else 1
             return avoid_wrapping(label % {"size": number_format(value, decimals)})
     return avoid_wrapping(gettext("%(size)s octets") % {"size": int(size)})
+
+
+@register.filter(needs_autoescape=True)
+def french_spacing(value, autoescape=True):
+    """`{{ text|french_spacing }}` or `{% filter french_spacing %}…{% endfilter %}`:
+    no-break spaces before « : ; ! ? » » and after « « » (home/typography.py).
+    Escapes the value first unless it is already safe HTML."""
+    text = conditional_escape(value) if autoescape else str(value)
+    return mark_safe(_french_spacing(str(text)))  # noqa: S308 - escaped above

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 PROD_ENV = {
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-4f9c2b7e1d0a8",
     "ALLOWED_HOSTS": "maison-ess.example.org",

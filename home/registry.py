@@ -1,0 +1,72 @@
+"""Sections that one part of the site shows from other apps, without
+importing them: the home page's blocks (« open calls »…), an actor fiche's
+« its calls », « its meetings », « its conventions ». One mechanism for all.
+
+An app registers, in its `AppConfig.ready()`:
+
+    from home.registry import HOME_SECTIONS
+
+    def open_calls(home_page, request):
+        calls = ...  # a fixed number of queries, whatever the content
+        if calls is None:
+            return None
+        return {"template": "calls_for_projects/_home_calls.html", "calls": calls}
+
+    HOME_SECTIONS.register("calls", open_calls, order=10)
+
+The page renders each non-empty section with `{% include section.template
+with section=section %}`, in `order` (then key). A section may name the
+stylesheets it needs (`"stylesheets": ["css/calls.css"]`); the page links each
+once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+SectionFunc = Callable[[Any, Any], "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    func: SectionFunc
+    order: int
+
+
+class SectionRegistry:
+    def __init__(self, name: str):
+        self.name = name
+        self._sections: dict[str, Section] = {}
+
+    def __repr__(self) -> str:
+        return f"<SectionRegistry {self.name}: {', '.join(self._sections)}>"
+
+    def register(self, key: str, func: SectionFunc, order: int = 100) -> None:
+        self._sections[key] = Section(key, func, order)
+
+    def sections(self, obj, request) -> list[dict[str, Any]]:
+        """The non-empty sections for `obj` (a page), in order."""
+        found = []
+        for section in sorted(self._sections.values(), key=lambda s: (s.order, s.key)):
+            context = section.func(obj, request)
+            if context:
+                found.append({"key": section.key, **context})
+        return found
+
+
+def stylesheets(sections) -> list[str]:
+    """The stylesheets the sections need, each once, in order."""
+    seen: dict[str, None] = {}
+    for section in sections:
+        for path in section.get("stylesheets", ()):
+            seen.setdefault(path, None)
+    return list(seen)
+
+
+# The home page's sections (home/models/pages.py).
+HOME_SECTIONS = SectionRegistry("home")
+# An actor fiche's sections (directory/models.py).
+ACTOR_SECTIONS = SectionRegistry("actor")
