@@ -1,6 +1,6 @@
 """The admin's CSV import of actors: upload, dry-run report, confirmation.
 
-Same rules as `manage.py import_actors` (see `directory/csv_io.py`): draft
+Same rules as `manage.py import_actors` (file format: docs/csv-import.md): draft
 revisions only, a file with errors changes nothing unless the valid lines are
 explicitly confirmed.
 
@@ -31,7 +31,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
-from .csv_io import CSV_COLUMNS, apply_plan, parse_csv
+from .csv import CSV_COLUMNS, apply_plan, parse_csv
 from .models import DirectoryIndexPage
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

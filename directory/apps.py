@@ -8,8 +8,7 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .cache import connect_signals
+        from . import filters  # noqa: F401 (declares the directory's versioned cache)
         from .notifications import connect_notifiers
 
-        connect_signals()
         connect_notifiers()

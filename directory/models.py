@@ -12,18 +12,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import KeyFigureBlock
 from home.fields import LeanStreamField
-from home.models import BasePage
+from home.models import BasePage, IndexPage
 
 from . import geo
-from .kinds import GROUP_OF_KIND, KIND_CHOICES, KIND_LABELS, is_local_authority
+from .kinds import GROUP_OF_KIND, KIND_CHOICES, KIND_LABELS, KINDS_BY_GROUP, is_local_authority
 from .validators import normalise_siret, validate_siren_or_siret
 
 
@@ -64,16 +65,8 @@ class Network(models.Model):
         return self.acronym or self.name
 
 
-class DirectoryIndexPage(RoutablePageMixin, BasePage):
-    introduction = models.TextField(_("introduction"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
-    search_fields = BasePage.search_fields + [index.SearchField("introduction")]
-    translatable_fields = BasePage.translatable_fields + [TranslatableField("introduction")]
-
-    parent_page_types = ["home.HomePage"]
+class DirectoryIndexPage(IndexPage):
     subpage_types = ["directory.ActorPage"]
-    max_count_per_parent = 1
     template = "directory/directory_index_page.html"
 
     class Meta:
@@ -113,6 +106,35 @@ class DirectoryIndexPage(RoutablePageMixin, BasePage):
         from . import views
 
         return views.directory_json(request, self)
+
+
+class ActorQuerySet(PageQuerySet):
+    """The directory's domain queries: one definition of « a local authority »
+    or « an actor in Grand Est » for the public filters, the admin filters,
+    the map and the other apps."""
+
+    def of_kind(self, code: str):
+        """Actors of a kind, or of any kind of a group (« collectivites »)."""
+        if code in KINDS_BY_GROUP:
+            return self.filter(kind__in=KINDS_BY_GROUP[code])
+        return self.filter(kind=code)
+
+    def listed_in(self, region: str = "", departement: str = ""):
+        """Actors of a région and/or a département (INSEE codes)."""
+        codes = {"region": region, "departement": departement}
+        return self.filter(**{name: code for name, code in codes.items() if code})
+
+    def member_of(self, network):
+        """Members of a network (a `Network` or its id)."""
+        return self.filter(networks=network)
+
+    def members_since(self, year: int):
+        """Actors that joined the network in `year` or later."""
+        return self.filter(membership_year__gte=year)
+
+    def located(self):
+        """Actors with coordinates (those the map can place)."""
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
 
 
 class ActorPage(BasePage):
@@ -323,6 +345,8 @@ class ActorPage(BasePage):
     subpage_types = []
     template = "directory/actor_page.html"
 
+    objects = PageManager.from_queryset(ActorQuerySet)()
+
     class Meta:
         verbose_name = _("fiche acteur")
         verbose_name_plural = _("fiches acteurs")
@@ -344,10 +368,10 @@ class ActorPage(BasePage):
         return self.summary
 
     def get_context(self, request, *args, **kwargs):
-        from .related import actor_sections
+        from home.registry import ACTOR_SECTIONS
 
         context = super().get_context(request, *args, **kwargs)
-        context["related_sections"] = actor_sections(self, request)
+        context["related_sections"] = ACTOR_SECTIONS.sections(self, request)
         return context
 
     @property
@@ -382,26 +406,29 @@ class ActorPage(BasePage):
         return [contact for contact in self.contacts.all() if contact.is_public]
 
 
+class ContactRole(models.TextChoices):
+    ELECTED = "elu", _("Élu·e représentant·e")
+    OFFICER = "charge-de-mission", _("Chargé·e de mission")
+    DIRECTOR = "direction", _("Direction")
+    OTHER = "autre", _("Autre")
+
+
+class Publication(models.TextChoices):
+    AUTO = "auto", _("Selon le rôle : publié pour un·e élu·e, pas pour les autres")
+    YES = "yes", _("Publier le nom")
+    NO = "no", _("Ne pas publier le nom")
+
+
 class ActorContact(Orderable):
-    ELECTED = "elu"
-    OFFICER = "charge-de-mission"
-    DIRECTOR = "direction"
-    OTHER = "autre"
-    ROLE_CHOICES = [
-        (ELECTED, _("Élu·e représentant·e")),
-        (OFFICER, _("Chargé·e de mission")),
-        (DIRECTOR, _("Direction")),
-        (OTHER, _("Autre")),
-    ]
-    PUBLICATION_AUTO = "auto"
-    PUBLICATION_CHOICES = [
-        (PUBLICATION_AUTO, _("Selon le rôle : publié pour un·e élu·e, pas pour les autres")),
-        ("yes", _("Publier le nom")),
-        ("no", _("Ne pas publier le nom")),
-    ]
+    Role = ContactRole
+    Publication = Publication
+    # The codes under their former names (imports, seeds, tests).
+    ELECTED, OFFICER, DIRECTOR, OTHER = Role.ELECTED, Role.OFFICER, Role.DIRECTOR, Role.OTHER
+    ROLE_CHOICES = Role.choices
+    PUBLICATION_AUTO = Publication.AUTO
 
     actor = ParentalKey(ActorPage, on_delete=models.CASCADE, related_name="contacts")
-    role = models.CharField(_("rôle"), max_length=30, choices=ROLE_CHOICES, default=OFFICER)
+    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices, default=Role.OFFICER)
     name = models.CharField(_("nom"), max_length=200)
     function = models.CharField(
         _("titre ou fonction"),
@@ -414,8 +441,8 @@ class ActorContact(Orderable):
     publication = models.CharField(
         _("publication du nom"),
         max_length=10,
-        choices=PUBLICATION_CHOICES,
-        default=PUBLICATION_AUTO,
+        choices=Publication.choices,
+        default=Publication.AUTO,
         help_text=_(
             "Minimisation des données : le nom d'un·e agent·e n'est publié que sur décision."
         ),
@@ -436,19 +463,18 @@ class ActorContact(Orderable):
 
     @property
     def is_public(self) -> bool:
-        if self.publication == PUBLICATION_YES:
+        if self.publication == Publication.YES:
             return True
-        if self.publication == PUBLICATION_NO:
+        if self.publication == Publication.NO:
             return False
-        return self.role == self.ELECTED
+        return self.role == ContactRole.ELECTED
 
     @property
     def role_label(self) -> str:
-        return str(dict(self.ROLE_CHOICES).get(self.role, self.role))
+        return self.get_role_display()
 
 
-PUBLICATION_YES = "yes"
-PUBLICATION_NO = "no"
+PUBLICATION_YES = Publication.YES
 
 
 class ActorDocument(Orderable):

@@ -1,7 +1,7 @@
 """One review email per CSV import, not one per actor.
 
 An import by a named user submits every new draft to the review workflow
-(directory/csv_io.py). Wagtail notifies the moderators of each submission:
+(docs/csv-import.md). Wagtail notifies the moderators of each submission:
 a file of 500 actors sent each moderator 500 emails. While
 `batched_review_emails()` is active, Wagtail's two submission notifiers
 (task and workflow) record their recipients and pages instead of sending,

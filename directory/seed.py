@@ -7,18 +7,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from directory.models import ActorContact, ActorPage, DirectoryIndexPage, Network
 from home.seeding import (
     SeedReport,
-    get_locale,
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_index_page,
     upsert_object,
     upsert_page,
-    upsert_translation,
 )
 
 DATA = Path(__file__).resolve().parent / "seed_data"
@@ -72,22 +71,8 @@ def load_networks(report: SeedReport) -> None:
 
 def load_directory_index(report: SeedReport) -> DirectoryIndexPage:
     """The French directory under the French home page, and its English
-    translation under the English home page (as home/seed.py does)."""
-    data = load_toml(DATA / "directory.toml")
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    existing = DirectoryIndexPage.objects.child_of(home).first()
-    slug = existing.slug if existing else data["fr"]["slug"]
-    directory = upsert_page(report, home, DirectoryIndexPage, slug, _index_fields(data["fr"]))
-
-    en = get_locale("en")
-    if home.get_translation_or_none(en) is not None:
-        english = {**_index_fields(data["en"]), "slug": data["en"]["slug"]}
-        upsert_translation(report, directory, en, english)
-    return directory
-
-
-def _index_fields(data: dict) -> dict:
-    return {key: data[key] for key in ("title", "introduction", "show_in_menus")}
+    translation under the English home page."""
+    return upsert_index_page(report, DirectoryIndexPage, load_toml(DATA / "directory.toml"))
 
 
 def load_actors(report: SeedReport) -> None:

@@ -1,7 +1,7 @@
 """The directory's public views, called by the routes of `DirectoryIndexPage`:
 the listing, its map, the GeoJSON the map loads and the CSV and JSON exports.
 
-All of them select actors with `filters.filtered_actors`, so a link keeps its
+All of them select actors with `DirectoryFilterSet`, so a link keeps its
 meaning from one to the other (`?region=44&theme=...` lists, maps and exports
 the same actors). Exports stream: rows are read in chunks of
 `EXPORT_CHUNK_SIZE`, with the related objects prefetched chunk by chunk, so
@@ -9,6 +9,7 @@ memory does not grow with the number of actors.
 """
 
 import json
+from functools import partial
 
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
@@ -17,11 +18,10 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from home.listing import CountedQuerySet, page_notices
-from home.search import paginate
+from home.listing import with_query
 
-from .csv_io import CSV_COLUMNS, actor_to_row, iter_csv
-from .filters import PER_PAGE, filtered_actors
+from .csv import CSV_COLUMNS, actor_to_row, iter_csv
+from .filters import DIRECTORY, DirectoryFilterSet
 from .kinds import KIND_LABELS
 
 MAP_LIST_PER_PAGE = 100
@@ -29,90 +29,62 @@ EXPORT_CHUNK_SIZE = 500
 GEOJSON_CONTENT_TYPE = "application/geo+json"
 
 
-# --- Shared ------------------------------------------------------------------
-
-
-def _with_query(url: str, query: str) -> str:
-    return f"{url}?{query}" if query else url
-
-
-def _links(request, page, result) -> dict[str, str]:
-    """The listing, its map and its exports, all with the same filters."""
+def _context(request, page, listing, per_page=None) -> dict:
+    """The page of actors asked for (counted by the facet query), the shared
+    listing context and the links to the other views, with the same filters."""
+    results, page_range = listing.paginate(
+        listing.qs.defer_streamfields(), per_page=per_page, total=listing.total
+    )
     base = page.get_url(request)
-    query = result.querystring()
-    filters_only = result.querystring(sort=None)
-    return {
-        "reset_url": base,
-        "index_url": _with_query(base, query),
-        "map_url": _with_query(base + page.reverse_subpage("map"), query),
-        "geojson_url": _with_query(base + page.reverse_subpage("geojson"), filters_only),
-        "csv_url": _with_query(base + page.reverse_subpage("export_csv"), query),
-        "json_url": _with_query(base + page.reverse_subpage("export_json"), query),
-    }
-
-
-def _context(request, page, result, results, page_range):
+    query, filters_only = listing.querystring(), listing.querystring(sort=None)
     context = page.get_context(request)
     context.update(
-        filters=result,
-        # Built when a template uses it: the index's cached fragment needs none.
-        form=result.display_form,
+        listing.context(base),
         results=results,
         page_range=page_range,
-        notices=page_notices(result, results),
-        chips=result.chips,
-        **_links(request, page, result),
+        index_url=with_query(base, query),
+        map_url=with_query(base + page.reverse_subpage("map"), query),
+        geojson_url=with_query(base + page.reverse_subpage("geojson"), filters_only),
+        csv_url=with_query(base + page.reverse_subpage("export_csv"), query),
+        json_url=with_query(base + page.reverse_subpage("export_json"), query),
     )
     return context
 
 
-# --- Pages -------------------------------------------------------------------
-
-
 def directory_index(request, page):
-    result = filtered_actors(page, request.GET)
-    # The facets' query already counted the actors: the paginator reuses it.
-    actors = CountedQuerySet(result.queryset.defer_streamfields(), result.total)
-    results, page_range = paginate(actors, result.page_number, PER_PAGE)
-    context = _context(request, page, result, results, page_range)
-    # Computed when the template renders them, i.e. only when its cached
-    # fragment is missing.
-    context["facets"] = SimpleLazyObject(lambda: result.facets)
-    # The filter form, the toolbar, the cards and the facet lists of a filter
-    # set, sort and page are rendered once per content version
-    # (directory/cache.py): a publication renews them.
-    context["listing_cache_key"] = ":".join(
-        [result.version, result.cache_key or "", result.sort, str(results.number)]
+    listing = DirectoryFilterSet(request.GET, scope=page)
+    context = _context(request, page, listing)
+    # The facets are computed when the template renders them, i.e. only when
+    # its cached fragment (the form, the toolbar, the cards and the facets of
+    # a filter set, sort and page, per content version) is missing.
+    sort = listing.params.get("sort", "")
+    key = [DIRECTORY.version(), listing.filters_key, sort, context["results"].number]
+    context.update(
+        facets=SimpleLazyObject(lambda: listing.facets),
+        listing_cache_key=":".join(map(str, key)),
     )
     return TemplateResponse(request, "directory/directory_index_page.html", context)
 
 
 def directory_map(request, page):
-    result = filtered_actors(page, request.GET)
-    actors = result.queryset.defer_streamfields()
-    results, page_range = paginate(actors, result.page_number, MAP_LIST_PER_PAGE)
-    context = _context(request, page, result, results, page_range)
+    listing = DirectoryFilterSet(request.GET, scope=page)
+    context = _context(request, page, listing, per_page=MAP_LIST_PER_PAGE)
     context.update(
         reset_url=page.get_url(request) + page.reverse_subpage("map"),
-        located_count=result.queryset.order_by()
-        .filter(latitude__isnull=False, longitude__isnull=False)
-        .count(),
+        located_count=listing.cached("located", lambda: listing.qs.order_by().located().count()),
         map_tiles_url=settings.MAP_TILES_URL,
         map_tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
     )
     return TemplateResponse(request, "directory/map.html", context)
 
 
-# --- Data --------------------------------------------------------------------
-
-
 def directory_geojson(request, page):
     """The filtered actors that have coordinates, as a GeoJSON FeatureCollection.
     Names, kinds, towns and links only: no contact of any kind."""
-    result = filtered_actors(page, request.GET)
+    listing = DirectoryFilterSet(request.GET, scope=page)
     base_url = request.build_absolute_uri(page.get_url(request))
     prefix = len(page.url_path)
-    rows = result.queryset.filter(latitude__isnull=False, longitude__isnull=False).values_list(
+    rows = listing.qs.located().values_list(
         "pk", "title", "kind", "city", "latitude", "longitude", "url_path"
     )
     features = [
@@ -134,30 +106,27 @@ def directory_geojson(request, page):
     return HttpResponse(body.encode("utf-8"), content_type=GEOJSON_CONTENT_TYPE)
 
 
-def _export_actors(result):
-    """The filtered actors, read in chunks with what a row needs prefetched."""
-    return (
-        result.queryset.defer_streamfields()
+def _export(request, page, chunks, extension, content_type, disposition):
+    """The filtered actors, read in chunks with what a row needs prefetched,
+    streamed through `chunks(actors, request)`."""
+    actors = (
+        DirectoryFilterSet(request.GET, scope=page)
+        .qs.defer_streamfields()
         .prefetch_related("contacts", "networks", "themes")
         .iterator(chunk_size=EXPORT_CHUNK_SIZE)
     )
-
-
-def _export_filename(extension: str) -> str:
-    return f"annuaire-acteurs-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response = StreamingHttpResponse(chunks(actors, request), content_type=content_type)
+    filename = f"annuaire-acteurs-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
 
 
 def directory_csv(request, page):
     """The filtered actors as CSV (UTF-8 with a byte order mark so that
-    spreadsheets read it as such, comma-separated), in the import's columns
-    (directory/csv_io.py), published contacts only."""
-    result = filtered_actors(page, request.GET)
-    response = StreamingHttpResponse(
-        iter_csv(_export_actors(result), request, delimiter=";"),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
-    return response
+    spreadsheets read it as such, semicolon-separated), in the import's
+    columns, published contacts only."""
+    chunks = partial(iter_csv, delimiter=";")
+    return _export(request, page, chunks, "csv", "text/csv; charset=utf-8", "attachment")
 
 
 def _json_chunks(actors, request):
@@ -173,13 +142,8 @@ def _json_chunks(actors, request):
 
 def directory_json(request, page):
     """The filtered actors as a JSON list of objects with the CSV's columns."""
-    result = filtered_actors(page, request.GET)
-    response = StreamingHttpResponse(
-        _json_chunks(_export_actors(result), request),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'inline; filename="{_export_filename("json")}"'
-    return response
+    content_type = "application/json; charset=utf-8"
+    return _export(request, page, _json_chunks, "json", content_type, "inline")
 
 
 # --- The fiche's structured data ----------------------------------------------

@@ -14,7 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views, geo
-from .kinds import GROUP_LABELS, KIND_CHOICES, KINDS_BY_GROUP
+from .kinds import GROUP_LABELS, KIND_CHOICES
 from .models import ActorPage, Network
 
 # Filter by one kind, or by a group of kinds (as on the public directory).
@@ -32,7 +32,10 @@ class ActorPageFilterSet(PageFilterSet):
         method="filter_kind",
     )
     region = django_filters.ChoiceFilter(
-        label=_("Région"), choices=geo.region_choices(), empty_label=_("Toutes")
+        label=_("Région"),
+        choices=geo.region_choices(),
+        empty_label=_("Toutes"),
+        method="filter_region",
     )
     is_draft_fiche = django_filters.BooleanFilter(
         label=_("Fiche en cours de rédaction"), widget=BooleanRadioSelect
@@ -42,10 +45,12 @@ class ActorPageFilterSet(PageFilterSet):
         model = ActorPage
         fields = []
 
+    # The public directory's definitions (ActorQuerySet).
     def filter_kind(self, queryset, name, value):
-        if value in KINDS_BY_GROUP:
-            return queryset.filter(kind__in=KINDS_BY_GROUP[value])
-        return queryset.filter(kind=value)
+        return queryset.of_kind(value)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.listed_in(region=value)
 
 
 class ActorIndexView(IndexView):

@@ -29,12 +29,3 @@ def actor_documents(actor):
 def map_tiles():
     """The tile server of the maps (a setting), for the map's data- attributes."""
     return {"url": settings.MAP_TILES_URL, "attribution": settings.MAP_TILES_ATTRIBUTION}
-
-
-@register.simple_tag(takes_context=True)
-def filters_page_url(context, number):
-    """The link to page `number` of the directory listing, with the request's
-    valid filters only (never a value the filters ignored): the listing is
-    cached and shared by every request with the same valid filters."""
-    query = context["filters"].querystring(page=None if str(number) == "1" else number)
-    return f"?{query}" if query else "?"

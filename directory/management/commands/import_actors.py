@@ -1,6 +1,6 @@
 """`manage.py import_actors FILE.csv`: create or update actor fiches as drafts.
 
-The columns and rules are documented in `directory/csv_io.py`. Nothing is
+The columns and rules are documented in docs/csv-import.md. Nothing is
 published: new fiches are unpublished, existing ones get a draft revision
 (submitted to the review workflow when `--user` is given). A file with errors
 changes nothing unless `--confirm-valid-rows` is given.
@@ -9,7 +9,7 @@ changes nothing unless `--confirm-valid-rows` is given.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.csv_io import apply_plan, parse_csv
+from directory.csv import apply_plan, parse_csv
 from directory.models import DirectoryIndexPage
 
 
@@ -35,7 +35,7 @@ def find_index_page(reference: str | None = None) -> DirectoryIndexPage:
 class Command(BaseCommand):
     help = (
         "Importe des fiches acteurs depuis un fichier CSV (colonnes décrites dans "
-        "directory/csv_io.py), en brouillon : rien n'est publié."
+        "docs/csv-import.md), en brouillon : rien n'est publié."
     )
 
     def add_arguments(self, parser):

@@ -37,7 +37,7 @@ def test_home_switch_to_english_and_search(live_site, page):
 
 def test_directory_filter_by_region_and_open_a_fiche(live_site, page):
     page.goto(live_site + "/fr/annuaire/")
-    form = page.locator("form[data-directory-filters]")
+    form = page.locator("form.listing-filters")
     form.locator("select[name=region]").select_option("44")  # Grand Est
     form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_load_state()

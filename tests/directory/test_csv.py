@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from wagtail.models import Revision
 
-from directory.csv_io import (
+from directory.csv import (
     CSV_COLUMNS,
     actor_to_row,
     apply_plan,
@@ -282,6 +282,8 @@ def test_semicolons_and_bom_are_accepted(index):
         ({"membership_year": "1850"}, "membership_year", "Année invalide"),
         ({"membership_year": "deux mille"}, "membership_year", "nombre entier"),
         ({"population": "-3"}, "population", "nombre entier"),
+        ({"population": "12²"}, "population", "nombre entier"),
+        ({"membership_year": "٢٠١٥"}, "membership_year", "nombre entier"),
         ({"latitude": "nord"}, "latitude", "nombre décimal"),
         ({"longitude": "200"}, "longitude", "hors des bornes"),
         ({"networks": "reseau-fantome"}, "networks", "Réseau inconnu"),

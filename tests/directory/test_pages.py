@@ -17,10 +17,11 @@ from directory.factories import (
     DirectoryIndexPageFactory,
     NetworkFactory,
 )
-from directory.filters import MAX_TEXT_MATCHES, PER_PAGE, filtered_actors
+from directory.filters import DIRECTORY, DirectoryFilterSet
 from directory.models import ActorContact, ActorPage
 from home.models import PageTheme, Theme
 from tests.html import breadcrumb
+from tests.html import facets as html_facets
 
 pytestmark = pytest.mark.django_db
 
@@ -263,7 +264,7 @@ def test_sort_orders_put_missing_values_last(client, index, actors, sort, expect
 def test_text_query_sorts_by_relevance_unless_asked_otherwise(client, index, actors):
     add_actor(index, title="Zéphyrin Zéphyrin", kind="association", summary="zéphyrin")
     by_relevance = listing(client, index, q="zephyrin")
-    assert by_relevance.context["filters"].sort == "relevance"
+    assert by_relevance.context["filters"].sort_code == "relevance"
     assert titles(by_relevance)[0] == "Zéphyrin Zéphyrin"
     assert '<option value="relevance" selected>' in by_relevance.text
     by_name = listing(client, index, q="zephyrin", sort="name")
@@ -325,11 +326,11 @@ def test_links_to_map_and_exports_carry_the_filters(client, index, actors):
 
 
 def test_pagination(client, index, actors):
-    for n in range(PER_PAGE):
+    for n in range(DirectoryFilterSet.per_page):
         add_actor(index, title=f"Zeta {n:02d}", kind="association")
     first = listing(client, index)
-    assert len(titles(first)) == PER_PAGE
-    assert first.context["results"].paginator.count == PER_PAGE + 5
+    assert len(titles(first)) == DirectoryFilterSet.per_page
+    assert first.context["results"].paginator.count == DirectoryFilterSet.per_page + 5
     second = listing(client, index, page="2")
     assert titles(second) == [f"Zeta {n:02d}" for n in range(15, 20)]
     assert 'rel="prev"' in second.text
@@ -404,12 +405,30 @@ def test_invalid_parameters_never_break_map_and_data(client, index, actors):
 def test_text_query_is_bounded(index, actors, monkeypatch):
     add_actor(index, title="Zorro un", kind="association", summary="zorro")
     add_actor(index, title="Zorro deux", kind="association", summary="zorro")
-    monkeypatch.setattr("directory.filters.MAX_TEXT_MATCHES", 1)
-    result = filtered_actors(index, {"q": "zorro"})
+    assert DirectoryFilterSet.max_text_matches >= 100
+    monkeypatch.setattr(DirectoryFilterSet, "max_text_matches", 1)
+    result = DirectoryFilterSet({"q": "zorro"}, scope=index)
     assert result.truncated
-    assert result.queryset.count() == 1
+    assert result.qs.count() == 1
     assert "1" in result.notices[0]
-    assert MAX_TEXT_MATCHES >= 100
+
+
+def test_text_query_searches_within_every_other_filter(client, index, actors, network, monkeypatch):
+    """The text query is ranked among the actors the other filters select
+    (theme and network included): a filter finds its matches even when more
+    actors than are kept match the query overall, and no truncation is
+    reported when the filtered matches are all kept."""
+    add_actor(index, title="Zorro Zorro", kind="association", summary="zorro zorro zorro")
+    add_actor(index, title="Zorro du réseau", kind="scic", summary="zorro", networks=[network])
+    monkeypatch.setattr(DirectoryFilterSet, "max_text_matches", 1)
+    response = listing(client, index, q="zorro", network="reseau-test")
+    assert titles(response) == ["Zorro du réseau"]
+    assert response.context["results"].paginator.count == 1
+    assert notices(response) == []
+    assert html_facets(response)["Réseau"] == {"RTT": 1}
+    overall = listing(client, index, q="zorro")
+    assert len(titles(overall)) == 1
+    assert len(notices(overall)) == 1 and "Plus de 1 acteurs" in notices(overall)[0]
 
 
 # --- Map and GeoJSON ---------------------------------------------------------------
@@ -459,7 +478,7 @@ def test_geojson_applies_the_filters(index, actors):
 
 
 def test_csv_export_is_utf8_with_bom_and_documented_header(index, actors):
-    from directory.csv_io import CSV_COLUMNS
+    from directory.csv import CSV_COLUMNS
 
     response, rows = csv_rows(index, region="44")
     assert response["Content-Type"].startswith("text/csv")
@@ -481,7 +500,7 @@ def test_csv_export_is_utf8_with_bom_and_documented_header(index, actors):
 
 
 def test_json_export_has_the_csv_columns_and_public_contacts_only(index, actors):
-    from directory.csv_io import CSV_COLUMNS
+    from directory.csv import CSV_COLUMNS
 
     response, body = call_view(views.directory_json, index, {"theme": "theme-test-alpha"})
     assert response["Content-Type"] == "application/json; charset=utf-8"
@@ -604,10 +623,9 @@ def _add_bulk(index, n):
     import random
 
     from directory.bench import create_actors
-    from directory.cache import bump_version
 
     create_actors(index, n, random.Random(3))
-    bump_version()
+    DIRECTORY.bump()
 
 
 def _count(client, django_assert_max_num_queries, url, params, limit):
@@ -621,14 +639,14 @@ def _count(client, django_assert_max_num_queries, url, params, limit):
 
 
 # The fiche's own queries; each section another app adds to it
-# (directory/related.py) may cost two more.
+# (home/registry.py ACTOR_SECTIONS) may cost two more.
 FICHE_QUERIES = 20
 
 
 def test_query_counts_do_not_grow_with_actors(
     client, index, themes, network, django_assert_max_num_queries
 ):
-    from directory.related import _sections
+    from home.registry import ACTOR_SECTIONS
 
     _add_many(index, themes, network, 0, 10)
     filtered = {"region": "44", "theme": "theme-test-alpha", "sort": "-population"}
@@ -642,7 +660,7 @@ def test_query_counts_do_not_grow_with_actors(
         ("map", f"{index.url}carte/", filtered, 20),
         ("geojson", f"{index.url}geojson/", filtered, 15),
         ("json", f"{index.url}export/json/", filtered, 20),
-        ("fiche", fiche.url, {}, FICHE_QUERIES + 2 * len(_sections)),
+        ("fiche", fiche.url, {}, FICHE_QUERIES + 2 * len(ACTOR_SECTIONS._sections)),
     ]
     counts = {}
     for label, url, params, limit in urls:
@@ -655,7 +673,7 @@ def test_query_counts_do_not_grow_with_actors(
         assert many == counts[label], label
         if label == "index":
             assert response.context["results"].paginator.count == 300
-            assert len(titles(response)) == PER_PAGE
+            assert len(titles(response)) == DirectoryFilterSet.per_page
 
 
 def test_cached_index_renders_from_the_cache_without_querying_actors(client, index, actors):
@@ -694,7 +712,7 @@ def test_cached_listing_links_never_carry_ignored_values(client, index, actors):
     """The listing is cached per valid filter set: a request with a bad value
     renders it, the next one without must not inherit that value in its links
     (pagination, facets, chips, sort, exports)."""
-    for n in range(PER_PAGE):
+    for n in range(DirectoryFilterSet.per_page):
         add_actor(index, title=f"Zeta {n:02d}", kind="association", region="44")
     bad = listing(client, index, region="44", kind="zzz", sort="pirate")
     assert len(notices(bad)) == 2
@@ -703,9 +721,39 @@ def test_cached_listing_links_never_carry_ignored_values(client, index, actors):
     assert good.context["results"].paginator.num_pages == 2
     for response in (bad, good):
         html = response.text
-        html = html[html.index('class="directory__layout"') : html.index("</main>")]
+        html = html[html.index('class="listing__layout"') : html.index("</main>")]
         assert "zzz" not in html and "pirate" not in html
         assert 'href="?region=44&amp;page=2"' in html
+
+
+def test_cached_listing_links_carry_the_sort_only_when_asked(client, index, actors):
+    """The cached fragments are keyed with the sort asked for, not the order
+    applied: a listing sorted by name on request does not hand its
+    « sort=name » links to the same listing asked without a sort."""
+    asked = listing(client, index, region="44", sort="name")
+    assert "sort=name" in asked.text.replace("&amp;", "&")
+    default = listing(client, index, region="44")
+    assert "sort=name" not in default.text.replace("&amp;", "&")
+    assert titles(default) == titles(asked)
+
+
+def test_domain_queries_are_the_filters_definitions(index, actors, network):
+    """ActorQuerySet: what the public filters, the admin filters and the map use."""
+    mine = ActorPage.objects.child_of(index)
+
+    def names(queryset):
+        return set(queryset.values_list("title", flat=True))
+
+    assert names(mine.of_kind("collectivites")) == {"Alpha Métropole", "Département Delta"}
+    assert names(mine.of_kind("scic")) == {"Écolieu Epsilon"}
+    assert names(mine.listed_in(region="44", departement="68")) == {"Collectif Citoyen"}
+    assert names(mine.members_since(2017)) == {"Béta Association", "Collectif Citoyen"}
+    assert names(mine.member_of(network)) == {
+        "Alpha Métropole",
+        "Collectif Citoyen",
+        "Département Delta",
+    }
+    assert names(mine.located()) == names(mine) - {"Collectif Citoyen"}
 
 
 def test_a_private_section_hides_its_actors_and_the_cache_follows(client, index, actors):
