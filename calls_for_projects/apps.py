@@ -8,15 +8,17 @@ class CallsForProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from directory.related import register_actor_section
-
-        from .cache import connect_signals
-
-        connect_signals()
+        from home.registry import ACTOR_SECTIONS, HOME_SECTIONS
 
         def actor_calls_section(actor, request):
             from .related import actor_calls_section
 
             return actor_calls_section(actor, request)
 
-        register_actor_section("calls", actor_calls_section, order=10)
+        def home_calls_section(home_page, request):
+            from .related import home_calls_section
+
+            return home_calls_section(home_page, request)
+
+        ACTOR_SECTIONS.register("calls", actor_calls_section, order=10)
+        HOME_SECTIONS.register("calls", home_calls_section, order=10)

@@ -153,7 +153,7 @@ def create_calls(index: CallsIndexPage, n: int, rng: random.Random) -> list[Call
         for page in chunk:
             chosen = rng.sample(actor_ids, k=min(len(actor_ids), rng.randint(1, 3)))
             for order, actor_id in enumerate(chosen):
-                role = vocab.ORGANISER if order == 0 else rng.choice(list(vocab.ROLE_LABELS))
+                role = vocab.ORGANISER if order == 0 else rng.choice(list(vocab.Role))
                 organisers.append(
                     CallOrganiser(call_id=page.pk, actor_id=actor_id, role=role, sort_order=order)
                 )
@@ -196,7 +196,8 @@ def calls_urls():
     call = (
         CallForProjectsPage.objects.live()
         .child_of(index)
-        .filter(deadline__gt=timezone.now())
+        .open_at(timezone.now())
+        .exclude(deadline=None)  # it has a .ics
         .order_by("path")
         .first()
     )

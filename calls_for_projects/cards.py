@@ -7,8 +7,8 @@ request: the status and the time left. The status is derived for each request
 (`status.py`) and is part of the cache key, so a cached card always carries
 the status of the request's instant; the time left is inserted for each
 request into the cached HTML. The key also holds the content version
-(`cache.py`: renewed when a call or a directory fiche is published,
-unpublished, moved or deleted), the language and the site.
+(`models.CALLS`: renewed when a call or a directory fiche is saved,
+published, unpublished, moved or deleted), the language and the site.
 
 The cache is read with one `get_many` per listing; the organisers (one
 query) are fetched only for the cards missing from it.
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from . import status as st
-from .cache import TIMEOUT, current_version
+from .models import CALLS, CallOrganiser
 
 CARD_TEMPLATE = "calls_for_projects/_call_card_static.html"
 # Where the time left goes in a card's cached HTML.
@@ -39,7 +39,7 @@ def status_facts(call, now) -> dict:
     code = call.__dict__.get("status_now") or call.status_at(now)
     return {
         "code": code,
-        "label": str(st.STATUS_LABELS[code]),
+        "label": st.Status(code).label,
         "prefix": _("Statut :"),
         "time_left": st.time_left(call.deadline, now) if code in st.CURRENT else "",
     }
@@ -53,8 +53,6 @@ def site_id(request) -> str:
 
 
 def _organisers_prefetch():
-    from .models import CallOrganiser
-
     return Prefetch("organisers", queryset=CallOrganiser.objects.select_related("actor"))
 
 
@@ -63,7 +61,7 @@ def render_cards(calls, now, request=None) -> list[SafeString]:
     calls = list(calls)
     if not calls:
         return []
-    prefix = ":".join(["calls:card", current_version(), get_language() or "-", site_id(request)])
+    prefix = CALLS.key("card", get_language() or "-", site_id(request))
     # (call, its status now, its cache key), in the listing's order.
     items = []
     for call in calls:
@@ -81,7 +79,7 @@ def render_cards(calls, now, request=None) -> list[SafeString]:
             )
             head, _mark, tail = html.partition(TIME_LEFT_MARK)
             rendered[key] = (head, tail)
-        cache.set_many(rendered, TIMEOUT)
+        cache.set_many(rendered, CALLS.timeout)
         parts.update(rendered)
     cards = []
     for _call, status, key in items:

@@ -1,4 +1,4 @@
-"""The calls' feeds, each with the listing's filters (filters.py):
+"""The calls' feeds, each with the listing's filter set (filters.py):
 
 - RSS 2.0 and Atom 1.0 of the newly published calls (Django's syndication
   framework), the most recent first;
@@ -8,7 +8,7 @@
 A feed is as fresh as the request: the calls it lists are selected at the
 time of the request, and its HTTP lifetime ends before the next status change
 of any of them. Only what does not depend on the time is cached: each
-deadline event of the iCalendar feed, per content version (cache.py).
+deadline event of the iCalendar feed, per content version (`models.CALLS`).
 """
 
 from __future__ import annotations
@@ -30,10 +30,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import status as st
-from .cache import TIMEOUT, current_version
 from .cards import site_id
-from .filters import filtered_calls, with_card_relations
-from .models import CallForProjectsPage
+from .filters import CallFilterSet
+from .models import CALLS, CallForProjectsPage
 from .views import set_cache_lifetime
 
 FEED_ITEMS = 50
@@ -54,10 +53,10 @@ class CallsFeed(Feed):
 
     feed_type = Rss201rev2Feed
 
-    def __init__(self, index_page, result):
+    def __init__(self, index_page, listing):
         super().__init__()
         self.index_page = index_page
-        self.result = result
+        self.listing = listing
 
     def get_object(self, request, *args, **kwargs):
         self.request = request
@@ -77,8 +76,8 @@ class CallsFeed(Feed):
 
     def items(self, obj):
         if not hasattr(self, "_items"):
-            queryset = self.result.queryset.order_by("-first_published_at", "-pk")
-            self._items = list(with_card_relations(queryset)[:FEED_ITEMS])
+            queryset = self.listing.qs.order_by("-first_published_at", "-pk")
+            self._items = list(queryset.with_organisers()[:FEED_ITEMS])
         return self._items
 
     def item_title(self, item):
@@ -125,10 +124,10 @@ class CallsAtomFeed(CallsFeed):
 
 
 def _feed_response(request, index_page, feed_class):
-    result = filtered_calls(index_page, request.GET)
-    feed = feed_class(index_page, result)
+    listing = CallFilterSet(request.GET, scope=index_page)
+    feed = feed_class(index_page, listing)
     response = feed(request)
-    return set_cache_lifetime(request, response, feed.items(index_page), result.now)
+    return set_cache_lifetime(request, response, feed.items(index_page), listing.now)
 
 
 def calls_rss(request, index_page):
@@ -207,11 +206,11 @@ def feed_events(rows, request, stamp) -> list[bytes]:
     """The deadline event of each call of `rows` (`DeadlineRow`s), serialised.
     Building one with `icalendar` costs ~0.6 ms: they are kept in the cache
     without their DTSTAMP (the time of the request, added here), in one entry
-    per content version (cache.py), language and site, shared by every
+    per content version (`models.CALLS`), language and site, shared by every
     filtered feed (a feed lists up to `ICAL_MAX_EVENTS` calls: one key each
     would fill a local-memory cache). The calls whose event is not cached yet
     are loaded in one query."""
-    key = ":".join(["calls:vevents", current_version(), get_language() or "-", site_id(request)])
+    key = CALLS.key("vevents", get_language() or "-", site_id(request))
     events = cache.get(key) or {}
     missing = [row.pk for row in rows if row.pk not in events]
     if missing:
@@ -222,7 +221,7 @@ def feed_events(rows, request, stamp) -> list[bytes]:
         events.update(
             {call.pk: deadline_event(call, request, stamp=None).to_ical() for call in calls}
         )
-        cache.set(key, events, TIMEOUT)
+        cache.set(key, events, CALLS.timeout)
     dtstamp = icalendar.vDatetime(stamp.astimezone(UTC)).to_ical()
     # A call deleted since the first query has no event: left out.
     return [_stamped(events[row.pk], dtstamp) for row in rows if row.pk in events]
@@ -239,11 +238,11 @@ class DeadlineRow:
 
 def calls_ical(request, index_page):
     """The deadlines of the filtered calls that have one, nearest first."""
-    result = filtered_calls(index_page, request.GET)
+    listing = CallFilterSet(request.GET, scope=index_page)
     fields = ("opens_on", "deadline", "is_rolling", "discontinued", "has_results")
     rows = [
         DeadlineRow(pk, st.CallDates(**dict(zip(fields, dates, strict=True))))
-        for pk, *dates in result.queryset.filter(deadline__isnull=False)
+        for pk, *dates in listing.qs.filter(deadline__isnull=False)
         .order_by("deadline", "pk")
         .values_list("pk", *fields)[:ICAL_MAX_EVENTS]
     ]
@@ -252,10 +251,10 @@ def calls_ical(request, index_page):
     parts = [head]
     if rows:
         parts.append(_paris_timezone())
-        parts += feed_events(rows, request, result.now)
+        parts += feed_events(rows, request, listing.now)
     parts.append(b"END:VCALENDAR" + end)
     response = _ical_response(b"".join(parts), "appels-a-projets-dates-limites.ics")
-    return set_cache_lifetime(request, response, rows, result.now)
+    return set_cache_lifetime(request, response, rows, listing.now)
 
 
 def call_ical(request, call):

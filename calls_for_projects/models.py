@@ -4,15 +4,23 @@
 their feeds. A call links its organisers, partners and laureates to directory
 fiches (`directory.ActorPage`), or names them in free text when they are not
 in the directory. Its status (open, closing soon…) is derived from its dates
-at request time (`status.py`), never stored.
+at request time (`status.py`), never stored: `CallForProjectsPage.objects`
+holds the domain queries (`with_status(now)`, `in_status(...)`, `open_at(now)`…)
+that the listing, the feeds, the admin, the fiche sections and the bench share.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Case, F, IntegerField, Prefetch, Q, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -28,24 +36,34 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from directory import geo
 from home.blocks import KeyFigureBlock
+from home.cache import VersionedCache
 from home.fields import LeanStreamField
-from home.models import BasePage
+from home.models import BasePage, IndexPage
 
 from . import status as call_status
 from . import vocab
 
 TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
+# What the calls' pages may cache: what does not depend on the time, only on
+# the published calls and fiches (the organisers offered by the filter, the
+# filter form's HTML, the cards' HTML keyed by status too: cards.py, the
+# iCalendar events: feeds.py). Selections, statuses and counts never are.
+CALLS = VersionedCache(
+    "calls", invalidated_by=["calls_for_projects.CallForProjectsPage", "directory.ActorPage"]
+)
+
 
 class ApplicantType(models.Model):
     """One entry of the fixed vocabulary of eligible applicants
-    (`vocab.APPLICANT_CHOICES`, rows created by a data migration)."""
+    (`vocab.Applicant`, rows created by a data migration)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -56,27 +74,16 @@ class ApplicantType(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self):
-        return str(vocab.APPLICANT_LABELS.get(self.code, self.code))
+        return vocab.label(vocab.Applicant, self.code)
 
 
-class CallsIndexPage(RoutablePageMixin, BasePage):
-    introduction = models.TextField(_("introduction"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
-    search_fields = BasePage.search_fields + [index.SearchField("introduction")]
-    translatable_fields = BasePage.translatable_fields + [TranslatableField("introduction")]
-
-    parent_page_types = ["home.HomePage"]
+class CallsIndexPage(IndexPage):
     subpage_types = ["calls_for_projects.CallForProjectsPage"]
-    max_count_per_parent = 1
     template = "calls_for_projects/calls_index_page.html"
 
     class Meta:
         verbose_name = _("liste des appels à projets")
         verbose_name_plural = _("listes des appels à projets")
-
-    def get_summary_text(self) -> str:
-        return self.introduction
 
     # The listing, its archive and its feeds share one set of filters
     # (filters.py); the views live in views.py. Route segments carry no dot
@@ -144,8 +151,110 @@ class CallForProjectsPageForm(WagtailAdminPageForm):
         return cleaned
 
 
+def archive_year_expression():
+    """The year a finished call is archived under: its deadline's (Paris),
+    else the year it was discontinued."""
+    paris = ZoneInfo(settings.TIME_ZONE)
+    return Coalesce(
+        ExtractYear("deadline", tzinfo=paris), F("discontinued_year"), output_field=IntegerField()
+    )
+
+
+# Open calls (closing soon included) first, nearest deadline first; then
+# rolling schemes; then upcoming calls, nearest opening first; then finished
+# calls, the most recent first (`status_rank`: `with_status`).
+DEFAULT_ORDER = [
+    "status_rank",
+    Case(When(status_rank=0, then=F("deadline"))).asc(nulls_last=True),
+    Case(When(status_rank=2, then=F("opens_on"))).asc(nulls_last=True),
+    F("deadline").desc(nulls_last=True),
+    F("discontinued_year").desc(nulls_last=True),
+    "title",
+    "pk",
+]
+
+
+class CallQuerySet(PageQuerySet):
+    """The calls' domain queries. A status is always that of `now`, computed
+    by the database (status.py)."""
+
+    def with_status(self, now: dt.datetime):
+        """Each call's status at `now` (`status_now`) and its rank in the
+        default order (`status_rank`: its own CASE over the dates, the same
+        rule; a CASE over `status_now` would repeat the status's per status)."""
+        return self.annotate(
+            status_now=call_status.status_expression(now),
+            status_rank=call_status.rank_expression(now),
+        )
+
+    def in_status(self, statuses, now: dt.datetime):
+        """The calls whose status at `now` is one of `statuses` (a plain
+        condition on the dates: no annotation needed)."""
+        if set(statuses) >= set(call_status.Status):
+            return self
+        return self.filter(call_status.status_q(statuses, now))
+
+    def open_at(self, now: dt.datetime):
+        """The calls one can apply to at `now` (rolling schemes included)."""
+        return self.in_status(call_status.ACCEPTING, now)
+
+    def archived_in(self, year: int, now: dt.datetime):
+        """The calls finished at `now` and archived under `year`."""
+        return (
+            self.in_status(call_status.FINISHED, now)
+            .annotate(year=archive_year_expression())
+            .filter(year=year)
+        )
+
+    def with_archive_year(self):
+        """`year`: the archive year of the finished calls only (`with_status`
+        first): on SQLite the Paris year of a date-time is a Python callback
+        per row."""
+        return self.annotate(
+            year=Case(
+                When(status_now__in=call_status.FINISHED, then=archive_year_expression()),
+                output_field=IntegerField(),
+            )
+        )
+
+    def in_default_order(self):
+        """See `DEFAULT_ORDER` (`with_status` first)."""
+        return self.order_by(*DEFAULT_ORDER)
+
+    def in_territory(self, code: str):
+        """The calls of a région (its code), or national ones (`vocab.NATIONAL`)."""
+        if code == vocab.NATIONAL:
+            return self.filter(scope=vocab.NATIONAL)
+        return self.filter(region=code)
+
+    def organised_by(self, slug: str):
+        """The calls a directory fiche (its slug) organises, funds or partners."""
+        links = CallOrganiser.objects.filter(actor__slug=slug)
+        return self.filter(pk__in=links.values("call_id"))
+
+    def involving(self, actor):
+        """The calls `actor` organises, funds or partners, or won."""
+        return self.filter(
+            Q(pk__in=CallOrganiser.objects.filter(actor=actor).values("call_id"))
+            | Q(pk__in=CallLaureate.objects.filter(actor=actor).values("call_id"))
+        )
+
+    def closing_by(self, day: dt.date):
+        """The calls whose deadline is on `day` (Paris) or before."""
+        midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+        return self.filter(deadline__lt=timezone.make_aware(midnight))
+
+    def with_organisers(self):
+        """What a feed item or a home card shows: the organisers with their
+        fiches (one more query), no StreamField."""
+        organisers = CallOrganiser.objects.select_related("actor")
+        return self.defer_streamfields().prefetch_related(
+            Prefetch("organisers", queryset=organisers)
+        )
+
+
 class CallForProjectsPage(RoutablePageMixin, BasePage):
-    call_type = models.CharField(_("type"), max_length=20, choices=vocab.TYPE_CHOICES)
+    call_type = models.CharField(_("type"), max_length=20, choices=vocab.CallType.choices)
     summary = models.TextField(
         _("résumé"), blank=True, help_text=_("Deux ou trois phrases : l'objet de l'appel.")
     )
@@ -183,7 +292,7 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
         help_text=_("Par exemple « Dates de la prochaine édition non encore annoncées »."),
     )
     recurrence = models.CharField(
-        _("récurrence"), max_length=20, choices=vocab.RECURRENCE_CHOICES, blank=True
+        _("récurrence"), max_length=20, choices=vocab.Recurrence.choices, blank=True
     )
     edition_number = models.PositiveSmallIntegerField(
         _("numéro d'édition"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -216,7 +325,7 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
     )
     applicants_note = models.TextField(_("précisions sur les candidats"), blank=True)
     scope = models.CharField(
-        _("territoire couvert"), max_length=20, choices=vocab.SCOPE_CHOICES, blank=True
+        _("territoire couvert"), max_length=20, choices=vocab.Scope.choices, blank=True
     )
     region = models.CharField(_("région"), max_length=3, blank=True, choices=geo.region_choices())
     departement = models.CharField(
@@ -265,6 +374,8 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
     # Kept by save(): whether laureates or result figures are published. A
     # fact about the content (like a title), not the status, which is derived.
     has_results = models.BooleanField(default=False, editable=False)
+
+    objects = PageManager.from_queryset(CallQuerySet)()
 
     base_form_class = CallForProjectsPageForm
 
@@ -475,7 +586,7 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
             has_results=self.has_results,
         )
 
-    def status_at(self, now) -> str:
+    def status_at(self, now) -> call_status.Status:
         return call_status.derive_status(self.dates, now)
 
     @cached_property
@@ -489,7 +600,7 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
 
     @property
     def status_label(self) -> str:
-        return str(call_status.STATUS_LABELS[self.status])
+        return call_status.Status(self.status).label
 
     @property
     def is_finished(self) -> bool:
@@ -509,7 +620,7 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
 
     @property
     def type_label(self) -> str:
-        return str(vocab.TYPE_LABELS.get(self.call_type, self.call_type))
+        return self.get_call_type_display()
 
     @property
     def type_short_label(self) -> str:
@@ -517,11 +628,11 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
 
     @property
     def recurrence_label(self) -> str:
-        return str(vocab.RECURRENCE_LABELS.get(self.recurrence, ""))
+        return self.get_recurrence_display()
 
     @property
     def scope_label(self) -> str:
-        return str(vocab.SCOPE_LABELS.get(self.scope, ""))
+        return self.get_scope_display()
 
     @property
     def region_name(self) -> str:
@@ -599,7 +710,7 @@ class CallOrganiser(ActorLinkMixin, Orderable):
         related_name="call_links",
     )
     role = models.CharField(
-        _("rôle"), max_length=20, choices=vocab.ROLE_CHOICES, default=vocab.ORGANISER
+        _("rôle"), max_length=20, choices=vocab.Role.choices, default=vocab.ORGANISER
     )
 
     panels = [
@@ -616,7 +727,7 @@ class CallOrganiser(ActorLinkMixin, Orderable):
 
     @property
     def role_label(self) -> str:
-        return str(vocab.ROLE_LABELS.get(self.role, self.role))
+        return self.get_role_display()
 
 
 class CallJury(Orderable):
@@ -698,14 +809,12 @@ class CallLaureate(ActorLinkMixin, Orderable):
 
 
 class CallDocument(Orderable):
-    RULES = "reglement"
-    FORM = "dossier"
-    OTHER = "autre"
-    KIND_CHOICES = [
-        (RULES, _("Règlement")),
-        (FORM, _("Dossier de candidature")),
-        (OTHER, _("Autre document")),
-    ]
+    class Kind(models.TextChoices):
+        RULES = "reglement", _("Règlement")
+        FORM = "dossier", _("Dossier de candidature")
+        OTHER = "autre", _("Autre document")
+
+    RULES, FORM, OTHER = Kind
 
     call = ParentalKey(CallForProjectsPage, on_delete=models.CASCADE, related_name="documents")
     document = models.ForeignKey(
@@ -714,7 +823,7 @@ class CallDocument(Orderable):
         related_name="+",
         verbose_name=_("document"),
     )
-    kind = models.CharField(_("nature"), max_length=20, choices=KIND_CHOICES, default=RULES)
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices, default=RULES)
     title = models.CharField(
         _("intitulé"), max_length=250, blank=True, help_text=_("Par défaut, le titre du document.")
     )
@@ -731,4 +840,4 @@ class CallDocument(Orderable):
 
     @property
     def kind_label(self) -> str:
-        return str(dict(self.KIND_CHOICES).get(self.kind, ""))
+        return self.get_kind_display()

@@ -9,17 +9,16 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from directory.models import ActorPage
 from home.seeding import (
     SeedReport,
-    get_locale,
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_index_page,
     upsert_page,
-    upsert_translation,
 )
 
 from .models import (
@@ -87,20 +86,7 @@ LAUREATE_FIELDS = (
 
 
 def load_index(report: SeedReport) -> CallsIndexPage:
-    data = load_toml(DATA / "calls_index.toml")
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    existing = CallsIndexPage.objects.child_of(home).first()
-    slug = existing.slug if existing else data["fr"]["slug"]
-    index = upsert_page(report, home, CallsIndexPage, slug, _index_fields(data["fr"]))
-    en = get_locale("en")
-    if home.get_translation_or_none(en) is not None:
-        english = {**_index_fields(data["en"]), "slug": data["en"]["slug"]}
-        upsert_translation(report, index, en, english)
-    return index
-
-
-def _index_fields(data: dict) -> dict:
-    return {key: data[key] for key in ("title", "introduction", "show_in_menus")}
+    return upsert_index_page(report, CallsIndexPage, load_toml(DATA / "calls_index.toml"))
 
 
 def load_calls(report: SeedReport) -> None:

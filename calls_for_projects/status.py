@@ -18,31 +18,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db import models
 from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-UPCOMING = "a-venir"
-OPEN = "ouvert"
-CLOSING_SOON = "cloture-proche"
-ROLLING = "fil-de-l-eau"
-CLOSED = "clos"
-RESULTS = "resultats"
 
+class Status(models.TextChoices):
+    """A call's status: derived at request time, never stored."""
+
+    OPEN = "ouvert", _("Ouvert")
+    CLOSING_SOON = "cloture-proche", _("Clôture proche")
+    ROLLING = "fil-de-l-eau", _("Au fil de l'eau")
+    UPCOMING = "a-venir", _("À venir")
+    RESULTS = "resultats", _("Résultats publiés")
+    CLOSED = "clos", _("Clos")
+
+
+OPEN, CLOSING_SOON, ROLLING, UPCOMING, RESULTS, CLOSED = Status  # the codes, by name
 CLOSING_SOON_WINDOW = timedelta(days=14)
 
-STATUS_CHOICES = [
-    (OPEN, _("Ouvert")),
-    (CLOSING_SOON, _("Clôture proche")),
-    (ROLLING, _("Au fil de l'eau")),
-    (UPCOMING, _("À venir")),
-    (RESULTS, _("Résultats publiés")),
-    (CLOSED, _("Clos")),
-]
-STATUS_LABELS = dict(STATUS_CHOICES)
+# Calls one can apply to now (« open calls »: the home page's).
+ACCEPTING = (OPEN, CLOSING_SOON, ROLLING)
 # Calls people can still answer, or soon: the index lists them by default;
 # the others are in the archive.
-CURRENT = (OPEN, CLOSING_SOON, ROLLING, UPCOMING)
+CURRENT = (*ACCEPTING, UPCOMING)
 FINISHED = (CLOSED, RESULTS)
 # The default order of the index: open calls first (closing soon included),
 # then rolling schemes, then upcoming calls, then the archive.

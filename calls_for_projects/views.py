@@ -1,18 +1,17 @@
 """The calls' public pages, called by the routes of `CallsIndexPage` and
 `CallForProjectsPage`: the listing, its archive by year and a call's page.
 
-The selection, the statuses and the counts are computed for each request:
-they depend on its time. What does not is cached per content version
-(cache.py): the filter form's HTML and each card's HTML but its status badge
-and time left (cards.py, where the status is part of the key). Responses
-carry a Cache-Control lifetime that ends before the next status change of the
-calls they show (at most `MAX_AGE` seconds), so no HTTP cache serves "open"
-after a deadline either.
+The selection, the statuses and the counts are computed for each request
+(filters.py): they depend on its time. What does not is cached per content
+version (`models.CALLS`): the filter form's HTML and each card's HTML but its
+status badge and time left (cards.py, where the status is part of the key).
+Responses carry a Cache-Control lifetime that ends before the next status
+change of the calls they show (at most `MAX_AGE` seconds), so no HTTP cache
+serves "open" after a deadline either.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from django.http import Http404
@@ -21,21 +20,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 
-from home.listing import page_notices
-from home.search import paginate
+from home.listing import with_query
 
 from . import status as st
 from . import vocab
-from .cache import current_version
 from .cards import render_cards
-from .filters import (
-    PER_PAGE,
-    archive_year_expression,
-    default_ordering,
-    filtered_calls,
-    for_cards,
-)
-from .filters import paginated as paginate_result
+from .filters import CallFilterSet
+from .models import CALLS
 
 MAX_AGE = 300
 
@@ -56,88 +47,67 @@ def set_cache_lifetime(request, response, calls, now, cap: int = MAX_AGE):
     return response
 
 
-def _with_query(url: str, query: str) -> str:
-    return f"{url}?{query}" if query else url
-
-
-def _links(request, page, result) -> dict[str, str]:
+def listing_context(request, page, listing) -> dict:
+    """What the index and the archive share: the listing, its notices and
+    links (the feeds keep the filters)."""
     base = page.get_url(request)
-    query = result.querystring()
-    feed_query = result.querystring(page=None)
-    return {
-        "reset_url": base,
-        "index_url": _with_query(base, query),
-        "archive_url": base + page.reverse_subpage("archive"),
-        "rss_url": _with_query(base + page.reverse_subpage("rss"), feed_query),
-        "atom_url": _with_query(base + page.reverse_subpage("atom"), feed_query),
-        "ical_url": _with_query(base + page.reverse_subpage("ical"), feed_query),
-    }
+    query = listing.querystring()
+    context = page.get_context(request)
+    context.update(
+        filters=listing,
+        notices=listing.notices,
+        archive_years=listing.archive_years,
+        now=listing.now,
+        reset_url=base,
+        archive_url=base + page.reverse_subpage("archive"),
+        **{
+            f"{feed}_url": with_query(base + page.reverse_subpage(feed), query)
+            for feed in ("rss", "atom", "ical")
+        },
+    )
+    return context
+
+
+def render_listing(request, template, context, listing, queryset, total=None):
+    """The page of `queryset`'s cards asked for, in `template`."""
+    results, page_range = listing.paginate(queryset.defer_streamfields(), total=total)
+    cards = render_cards(results.object_list, listing.now, request)
+    context.update(results=results, page_range=page_range, cards=cards)
+    response = TemplateResponse(request, template, context)
+    return set_cache_lifetime(request, response, results.object_list, listing.now)
 
 
 def calls_index(request, page):
-    result = filtered_calls(page, request.GET)
-    results, page_range = paginate_result(result)
-    context = page.get_context(request)
+    listing = CallFilterSet(request.GET, scope=page)
+    context = listing_context(request, page, listing)
     context.update(
-        filters=result,
-        form=result.display_form(),
-        results=results,
-        cards=render_cards(results.object_list, result.now, request),
-        page_range=page_range,
-        notices=page_notices(result, results),
-        chips=result.chips,
-        facets=result.facets,
-        archive_years=result.archive_years,
-        now=result.now,
-        showing_current=set(result.statuses) == set(st.CURRENT),
+        form=listing.display_form(),
+        chips=listing.chips,
+        facets=listing.facets,
+        showing_current=listing.showing_current,
         # The filter form holds no status nor count: its HTML is cached per
-        # content version and set of valid parameters (cache.py).
-        form_cache_key=":".join(
-            [
-                current_version(),
-                str(page.pk),
-                hashlib.sha256(result.querystring(page=None).encode()).hexdigest()[:32],
-            ]
-        ),
-        **_links(request, page, result),
+        # content version and set of valid parameters.
+        form_cache_key=CALLS.key("form", listing.filters_key),
     )
-    response = TemplateResponse(request, "calls_for_projects/calls_index_page.html", context)
-    return set_cache_lifetime(request, response, results.object_list, result.now)
+    template = "calls_for_projects/calls_index_page.html"
+    # Counted by the facets' GROUP BY: the paginator does not count again.
+    return render_listing(request, template, context, listing, listing.qs, listing.total)
 
 
 def calls_archive(request, page, year: int | None = None):
     """The finished calls, by year: the list of years, or one year's calls.
     The listing's filters apply (except the status)."""
-    result = filtered_calls(page, request.GET)
-    years = result.archive_years
-    context = page.get_context(request)
-    context.update(
-        filters=result,
-        archive_years=years,
-        year=year,
-        notices=list(result.notices),
-        now=result.now,
-        **_links(request, page, result),
-    )
-    if year is None:
-        response = TemplateResponse(request, "calls_for_projects/calls_archive.html", context)
-        return set_cache_lifetime(request, response, [], result.now)
-    if not 1900 <= year <= 2100:
+    if year is not None and not 1900 <= year <= 2100:
         raise Http404
-    calls = (
-        result.unfiltered_status.filter(status_now__in=st.FINISHED)
-        .annotate(year=archive_year_expression())
-        .filter(year=year)
-        .order_by(*default_ordering())
-    )
-    results, page_range = paginate(for_cards(calls), result.page_number, PER_PAGE)
-    context.update(
-        results=results,
-        page_range=page_range,
-        cards=render_cards(results.object_list, result.now, request),
-    )
-    response = TemplateResponse(request, "calls_for_projects/calls_archive.html", context)
-    return set_cache_lifetime(request, response, results.object_list, result.now)
+    listing = CallFilterSet(request.GET, scope=page)
+    context = listing_context(request, page, listing)
+    context.update(year=year)
+    template = "calls_for_projects/calls_archive.html"
+    if year is None:
+        response = TemplateResponse(request, template, context)
+        return set_cache_lifetime(request, response, [], listing.now)
+    calls = listing.without("status").archived_in(year, listing.now).in_default_order()
+    return render_listing(request, template, context, listing, calls)
 
 
 def call_page(request, call):

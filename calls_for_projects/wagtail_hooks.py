@@ -19,11 +19,11 @@ from .models import CallForProjectsPage
 
 class CallPageFilterSet(PageFilterSet):
     call_type = django_filters.ChoiceFilter(
-        label=_("Type d'appel"), choices=vocab.TYPE_CHOICES, empty_label=_("Tous")
+        label=_("Type d'appel"), choices=vocab.CallType.choices, empty_label=_("Tous")
     )
     call_status = django_filters.ChoiceFilter(
         label=_("Statut de l'appel"),
-        choices=st.STATUS_CHOICES,
+        choices=st.Status.choices,
         empty_label=_("Tous"),
         method="filter_call_status",
     )
@@ -36,7 +36,7 @@ class CallPageFilterSet(PageFilterSet):
         fields = []
 
     def filter_call_status(self, queryset, name, value):
-        return queryset.filter(st.status_q([value], timezone.now()))
+        return queryset.in_status([value], timezone.now())
 
 
 class CallPageListingViewSet(PageListingViewSet):

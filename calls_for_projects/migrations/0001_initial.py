@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 
 # The fixed vocabulary of eligible applicants (calls_for_projects/vocab.py,
-# APPLICANT_CHOICES): one row per code, created with the tables.
+# Applicant): one row per code, created with the tables.
 APPLICANT_CODES = [
     "associations",
     "cooperatives",

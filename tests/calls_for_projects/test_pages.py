@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from calls_for_projects.factories import CallForProjectsPageFactory, CallsIndexPageFactory
-from calls_for_projects.filters import PER_PAGE
+from calls_for_projects.filters import CallFilterSet
 from calls_for_projects.models import (
     ApplicantType,
     CallForProjectsPage,
@@ -22,9 +22,10 @@ from calls_for_projects.models import (
 )
 from directory.factories import ActorPageFactory, DirectoryIndexPageFactory
 from home.models import PageTheme, Theme
-from tests.html import breadcrumb
+from tests.html import breadcrumb, facets, notices
 
 pytestmark = pytest.mark.django_db
+PER_PAGE = CallFilterSet.per_page
 
 
 # --- Fixtures -------------------------------------------------------------------------------
@@ -258,6 +259,50 @@ def test_nul_byte_and_unknown_parameters(client, index, calls):
     assert titles(response) == ["Bêta ouvert"]
 
 
+# --- The text query within the other filters ------------------------------------------------
+# « solidaire » is in every call's summary but Alpha's (the factory's summary, and Bêta's).
+
+
+def test_text_query_is_combined_with_the_other_filters(client, index, calls):
+    response = listing(client, index.url, q="solidaire", type="ami")
+    assert titles(response) == ["Delta à venir", "Thêta sans date"]
+    assert response.context["results"].paginator.count == 2
+    assert "2 appels en cours ou à venir" in response.text
+    response = listing(client, index.url, q="solidaire")
+    assert titles(response) == [
+        "Êta national",
+        "Bêta ouvert",
+        "Gamma fil de l'eau",
+        "Delta à venir",
+        "Thêta sans date",
+    ]
+    # The status facet and the archive's years count the matches of every status.
+    assert facets(response)["Statut"] == {
+        "Ouverts (clôture proche comprise)": 2,
+        "Clôture dans les 14 jours": 1,
+        "Au fil de l'eau": 1,
+        "À venir": 2,
+        "Clos (archives)": 2,
+        "Résultats publiés": 1,
+    }
+    assert sum(item.count for item in response.context["archive_years"]) == 2
+
+
+def test_text_query_keeps_the_matches_of_the_other_filters(client, index, calls, monkeypatch):
+    """More calls match the query than are kept: a filter still finds all its
+    own matches, since the query is ranked within the other filters."""
+    monkeypatch.setattr(CallFilterSet, "max_text_matches", 2)
+    response = listing(client, index.url, q="solidaire")
+    assert len(titles(response)) <= 2
+    assert notices(response) == [
+        "Plus de 2 appels correspondent à votre recherche : seuls les 2 plus pertinents "
+        "sont retenus. Précisez-la ou ajoutez un filtre."
+    ]
+    response = listing(client, index.url, q="solidaire", type="ami")
+    assert titles(response) == ["Delta à venir", "Thêta sans date"]
+    assert notices(response) == []
+
+
 def test_organiser_list_is_bounded_but_any_linked_fiche_works(
     client, index, calls, directory, monkeypatch
 ):
@@ -309,7 +354,7 @@ def test_pagination(client, index):
     assert titles(second) == [f"Appel page {n:02d}" for n in range(PER_PAGE, PER_PAGE + 3)]
     beyond = listing(client, index.url, page=99)
     assert titles(beyond) == titles(second)
-    assert beyond.context["notices"] == ["La page 99 n'existe pas : page 2 affichée."]
+    assert notices(beyond) == ["La page 99 n'existe pas : page 2 affichée."]
 
 
 def test_empty_state(client, index, calls):
@@ -334,6 +379,14 @@ def test_archive_by_year(client, index, calls):
     assert client.get(f"{index.url}archives/").status_code == 200
     assert client.get(f"{index.url}archives/2090/").status_code == 200  # empty year
     assert client.get(f"{index.url}archives/99999/").status_code == 404
+
+
+def test_archive_year_says_when_the_page_does_not_exist(client, index, calls):
+    """The archive paginates like the index: the same notice (it said nothing)."""
+    year = timezone.localtime(calls["zeta"].deadline).year
+    archive = listing(client, f"{index.url}archives/{year}/", page=9)
+    assert titles(archive) == ["Zêta résultats"]
+    assert notices(archive) == ["La page 9 n'existe pas : page 1 affichée."]
 
 
 def test_archive_breadcrumb_leads_back_to_the_index(client, index, calls):
@@ -555,7 +608,8 @@ def test_home_page_lists_open_calls_closing_soonest(client, home_fr):
     add_call(seeded, title="Accueil au fil de l'eau", is_rolling=True, call_type="fil-de-l-eau")
     response = client.get(home_fr.url)
     assert response.status_code == 200
-    calls = response.context["open_calls"]["calls"]
+    (section,) = [s for s in response.context["sections"] if s["key"] == "calls"]
+    calls = section["calls"]
     shown = [call.title for call in calls]
     # Dated calls first, nearest deadline first; then rolling grants fill the list.
     assert shown[:2] == ["Accueil dans 2 jours", "Accueil dans 20 jours"]

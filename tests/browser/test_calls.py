@@ -11,7 +11,7 @@ from tests.browser_fixtures import axe_violations, live_shell
 
 pytestmark = pytest.mark.browser
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 OPEN_AMI = "AMI navigateur Grand Est"
 
 # The seed calls carry no date (the seeds give none): an open AMI with a
@@ -58,7 +58,7 @@ def test_filter_open_amis_open_one_and_download_its_ics(calls_site, browser):
     page.wait_for_load_state()
     assert page.url == calls_site + "/fr/appels-a-projets/"
 
-    form = page.locator("form[data-calls-filters]")
+    form = page.locator("form.listing-filters")
     form.locator("select[name=type]").select_option("ami")
     form.locator("select[name=status]").select_option("ouvert")
     form.locator("button[type=submit]").click()

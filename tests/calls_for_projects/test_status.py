@@ -9,7 +9,6 @@ from django.utils import timezone, translation
 
 from calls_for_projects import status as st
 from calls_for_projects.factories import CallForProjectsPageFactory, CallsIndexPageFactory
-from calls_for_projects.filters import base_queryset
 from calls_for_projects.models import CallForProjectsPage, CallLaureate
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -22,6 +21,11 @@ def paris(*args) -> datetime:
 
 def status(now, **facts) -> str:
     return st.derive_status(st.CallDates(**facts), now)
+
+
+def base_queryset(index, now):
+    """The index's calls with their status at `now`, as the listing reads them."""
+    return CallForProjectsPage.objects.live().descendant_of(index).with_status(now)
 
 
 # --- The deadline minute ---------------------------------------------------------------
@@ -196,7 +200,7 @@ def test_sql_status_matches_python_for_every_case(matrix):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("wanted", [s for s, _label in st.STATUS_CHOICES])
+@pytest.mark.parametrize("wanted", [s for s, _label in st.Status.choices])
 def test_plain_q_filter_matches_the_case_expression(matrix, wanted):
     index, calls = matrix
     queryset = CallForProjectsPage.objects.descendant_of(index)
@@ -205,6 +209,17 @@ def test_plain_q_filter_matches_the_case_expression(matrix, wanted):
         base_queryset(index, NOW).filter(status_now=wanted).values_list("title", flat=True)
     )
     assert by_q == by_case
+    by_method = queryset.in_status([wanted], NOW).values_list("title", flat=True)
+    assert set(by_method) == by_case
+
+
+@pytest.mark.django_db
+def test_open_calls_are_those_one_can_apply_to(matrix):
+    """`open_at`: the one definition of « open call » (home page, bench)."""
+    index, calls = matrix
+    open_now = CallForProjectsPage.objects.descendant_of(index).open_at(NOW)
+    accepting = ["open-far", "soon", "soon-minute", "opened-today", "opened-no-deadline", "rolling"]
+    assert {call.title for call in open_now} == {f"Statut {key}" for key in accepting}
 
 
 @pytest.mark.django_db

@@ -182,7 +182,7 @@ def test_seed_is_idempotent(index):
 
 def test_applicant_vocabulary_rows_match_the_code():
     assert list(ApplicantType.objects.values_list("code", flat=True)) == [
-        code for code, _label in vocab.APPLICANT_CHOICES
+        code for code, _label in vocab.Applicant.choices
     ]
 
 
