@@ -8,11 +8,9 @@ class ConventionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from directory.related import register_actor_section
+        from home.registry import ACTOR_SECTIONS
 
-        from .cache import connect_signals
+        from . import filters  # noqa: F401 (declares the listing's versioned cache)
         from .sections import ORDER, conventions_of_actor
 
-        connect_signals()
-
-        register_actor_section("conventions", conventions_of_actor, order=ORDER)
+        ACTOR_SECTIONS.register("conventions", conventions_of_actor, order=ORDER)

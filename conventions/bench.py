@@ -167,7 +167,7 @@ def convention_urls():
         .order_by("actor__slug")
         .first()
     )
-    convention = ConventionPage.objects.live().child_of(index).order_by("path").first()
+    convention = ConventionPage.objects.of_index(index).order_by("path").first()
     urls = [
         ("conventions index", base),
         ("conventions, status in force", f"{base}?status=en-vigueur"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -25,14 +26,16 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.fields import LeanStreamField
-from home.models import BasePage
+from home.listing import public
+from home.models import BasePage, IndexPage
 
 from . import actes
 from . import status as lifecycle
@@ -62,16 +65,8 @@ prefecture_id_validator = RegexValidator(
 )
 
 
-class ConventionIndexPage(RoutablePageMixin, BasePage):
-    introduction = models.TextField(_("introduction"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
-    search_fields = BasePage.search_fields + [index.SearchField("introduction")]
-    translatable_fields = BasePage.translatable_fields + [TranslatableField("introduction")]
-
-    parent_page_types = ["home.HomePage"]
+class ConventionIndexPage(IndexPage):
     subpage_types = ["conventions.ConventionPage"]
-    max_count_per_parent = 1
     template = "conventions/convention_index_page.html"
 
     class Meta:
@@ -91,6 +86,56 @@ class ConventionIndexPage(RoutablePageMixin, BasePage):
         from . import views
 
         return views.deliberations_csv(request, self)
+
+
+class ConventionQuerySet(PageQuerySet):
+    """The domain queries on conventions, one definition for the listing, its
+    export, the admin, the actors' fiches and the bench."""
+
+    def of_index(self, index):
+        """Live, public conventions under `index`, in its locale."""
+        return public(self.live().descendant_of(index).filter(locale_id=index.locale_id))
+
+    def with_status(self, code, today):
+        """The conventions having the status `code` on `today` (status.py)."""
+        return self.filter(lifecycle.status_q(code, today))
+
+    def status_counts(self, today) -> dict[str, int]:
+        """{status code: how many have it on `today`}, in one aggregate query."""
+        counts = self.order_by().aggregate(
+            **{
+                f"n{position}": Count("pk", filter=lifecycle.status_q(code, today))
+                for position, code in enumerate(lifecycle.Status)
+            }
+        )
+        return {code: counts[f"n{position}"] for position, code in enumerate(lifecycle.Status)}
+
+    def adopted(self, today):
+        """The deliberations adopted on or before `today` (the SCDL export)."""
+        return self.filter(decision_date__lte=today)
+
+    def naming(self, actor):
+        """Live, public conventions of the actor's locale where `actor` is the
+        authority or a partner."""
+        partner_of = ConventionPartner.objects.filter(actor_id=actor.pk).values("convention_id")
+        return public(
+            self.live()
+            .filter(locale_id=actor.locale_id)
+            .filter(Q(authority_id=actor.pk) | Q(pk__in=partner_of))
+        )
+
+    def with_partner(self, slug):
+        """The conventions naming the directory fiche `slug` among their partners."""
+        return self.filter(
+            pk__in=ConventionPartner.objects.filter(actor__slug=slug).values("convention_id")
+        )
+
+    def most_recent_first(self):
+        """The most recent deliberation first; undated (proposed) ones last."""
+        return self.order_by(*RECENT_FIRST)
+
+
+RECENT_FIRST = [F("decision_date").desc(nulls_last=True), "title", "pk"]
 
 
 class ConventionPage(BasePage):
@@ -317,6 +362,8 @@ class ConventionPage(BasePage):
     subpage_types = []
     template = "conventions/convention_page.html"
 
+    objects = PageManager.from_queryset(ConventionQuerySet)()
+
     class Meta:
         verbose_name = _("convention de partenariat")
         verbose_name_plural = _("conventions de partenariat")
@@ -360,24 +407,23 @@ class ConventionPage(BasePage):
             partners = partners.select_related("actor")
         if hasattr(documents, "select_related"):
             documents = documents.select_related("document")
-        today = lifecycle.paris_today()
-        code = self.status_on(today)
+        status = self.convention_status
         context.update(
             partner_links=list(partners),
             document_links=list(documents),
-            status_code=code,
-            status_label=lifecycle.STATUS_LABELS[code],
-            status_description=lifecycle.STATUS_DESCRIPTIONS[code],
+            status_code=status.value,
+            status_label=status.label,
+            status_description=status.description,
             status_steps=[
-                {"code": step, "label": label, "current": step == code}
-                for step, label in lifecycle.STATUS_CHOICES
+                {"code": step.value, "label": step.label, "current": step == status}
+                for step in lifecycle.Status
             ],
         )
         return context
 
     # --- Derived values ---------------------------------------------------------
 
-    def status_on(self, today) -> str:
+    def status_on(self, today) -> lifecycle.Status:
         return lifecycle.convention_status(
             today=today,
             decision_date=self.decision_date,
@@ -388,17 +434,17 @@ class ConventionPage(BasePage):
         )
 
     @property
-    def convention_status(self) -> str:
-        """The status code today (Europe/Paris)."""
+    def convention_status(self) -> lifecycle.Status:
+        """The status today (Europe/Paris)."""
         return self.status_on(lifecycle.paris_today())
 
     @property
     def status_label(self) -> str:
-        return str(lifecycle.STATUS_LABELS[self.convention_status])
+        return str(self.convention_status.label)
 
     @property
     def status_description(self) -> str:
-        return str(lifecycle.STATUS_DESCRIPTIONS[self.convention_status])
+        return self.convention_status.description
 
     @property
     def effective_start_date(self):

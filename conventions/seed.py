@@ -16,12 +16,11 @@ from wagtail.models import Page, Site
 from directory.models import ActorPage, DirectoryIndexPage
 from home.seeding import (
     SeedReport,
-    get_locale,
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_index_page,
     upsert_page,
-    upsert_translation,
 )
 
 from .models import ConventionIndexPage, ConventionPage, ConventionPartner
@@ -46,22 +45,6 @@ CONVENTION_FIELDS = {
     "budget_name",
 }
 RELATION_KEYS = {"slug", "authority", "partners", "collaboration_forms", "related_page", "themes"}
-
-
-def load_index(report: SeedReport, data: dict) -> ConventionIndexPage:
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    existing = ConventionIndexPage.objects.child_of(home).first()
-    slug = existing.slug if existing else data["fr"]["slug"]
-    index = upsert_page(report, home, ConventionIndexPage, slug, _index_fields(data["fr"]))
-    en = get_locale("en")
-    if home.get_translation_or_none(en) is not None:
-        english = {**_index_fields(data["en"]), "slug": data["en"]["slug"]}
-        upsert_translation(report, index, en, english)
-    return index
-
-
-def _index_fields(data: dict) -> dict:
-    return {key: data[key] for key in ("title", "introduction", "show_in_menus")}
 
 
 def _directory_actors() -> dict[str, ActorPage]:
@@ -144,7 +127,7 @@ def upsert_convention(
 
 def load_conventions(report: SeedReport) -> None:
     data = load_toml(DATA / "conventions.toml")
-    index = load_index(report, data)
+    index = upsert_index_page(report, ConventionIndexPage, data)
     actors = _directory_actors()
     for row in data.get("convention", []):
         upsert_convention(report, index, row, actors)

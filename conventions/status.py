@@ -27,26 +27,30 @@ import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 PARIS = ZoneInfo("Europe/Paris")
 
-PROPOSED = "proposee"
-APPROVED = "approuvee"
-SIGNED = "signee"
-IN_FORCE = "en-vigueur"
-EXPIRED = "echue"
 
-STATUS_CHOICES = [
-    (PROPOSED, _("Proposée")),
-    (APPROVED, _("Approuvée")),
-    (SIGNED, _("Signée")),
-    (IN_FORCE, _("En vigueur")),
-    (EXPIRED, _("Échue")),
-]
-STATUS_LABELS = dict(STATUS_CHOICES)
-STATUS_DESCRIPTIONS = {
+class Status(models.TextChoices):
+    """The statuses in their order of succession (codes in URLs: ?status=)."""
+
+    PROPOSED = "proposee", _("Proposée")
+    APPROVED = "approuvee", _("Approuvée")
+    SIGNED = "signee", _("Signée")
+    IN_FORCE = "en-vigueur", _("En vigueur")
+    EXPIRED = "echue", _("Échue")
+
+    @property
+    def description(self) -> str:
+        return str(DESCRIPTIONS[self])
+
+
+# The members by their short names: status.APPROVED…
+PROPOSED, APPROVED, SIGNED, IN_FORCE, EXPIRED = Status
+DESCRIPTIONS = {
     PROPOSED: _("La délibération n'a pas encore été adoptée (ou sa date n'est pas connue)."),
     APPROVED: _("La délibération a été adoptée ; la signature n'est pas encore datée."),
     SIGNED: _("La convention est signée ; elle n'a pas encore pris effet."),
@@ -103,7 +107,7 @@ def convention_status(
     start_date: date | None = None,
     end_date: date | None = None,
     duration_months: int | None = None,
-) -> str:
+) -> Status:
     """The status code of a convention on `today` (see the module's docstring)."""
     end = effective_end(start_date, signature_date, end_date, duration_months)
     if end is not None and end < today:

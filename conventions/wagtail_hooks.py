@@ -25,7 +25,7 @@ def authorities(request):
 class ConventionPageFilterSet(PageFilterSet):
     convention_status = django_filters.ChoiceFilter(
         label=_("Statut de la convention"),
-        choices=lifecycle.STATUS_CHOICES,
+        choices=lifecycle.Status.choices,
         empty_label=_("Tous"),
         method="filter_status",
     )
@@ -38,7 +38,7 @@ class ConventionPageFilterSet(PageFilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(lifecycle.status_q(value, lifecycle.paris_today()))
+        return queryset.with_status(value, lifecycle.paris_today())
 
 
 class ConventionIndexView(IndexView):

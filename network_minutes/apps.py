@@ -8,8 +8,8 @@ class NetworkMinutesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from directory.related import register_actor_section
+        from home.registry import ACTOR_SECTIONS
 
         from .related import meetings_of_actor
 
-        register_actor_section("meetings", meetings_of_actor, order=20)
+        ACTOR_SECTIONS.register("meetings", meetings_of_actor, order=20)

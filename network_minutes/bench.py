@@ -220,11 +220,10 @@ def minutes_urls():
     if network is None:
         return []
     base = network.url
-    minutes = MeetingMinutesPage.objects.live().child_of(network).order_by("-date").first()
+    minutes = MeetingMinutesPage.objects.of_network(network)
+    latest = minutes.order_by("-date").first()
     theme = (
-        MeetingMinutesPage.themes.through.objects.filter(
-            content_object__in=MeetingMinutesPage.objects.child_of(network).values("pk")
-        )
+        MeetingMinutesPage.themes.through.objects.filter(content_object__in=minutes.values("pk"))
         .select_related("tag")
         .first()
     )
@@ -246,8 +245,8 @@ def minutes_urls():
     ]
     if theme:
         urls.insert(3, ("network, theme", f"{base}?theme={theme.tag.slug}"))
-    if minutes:
-        urls.append(("minutes page", minutes.url))
+    if latest:
+        urls.append(("minutes page", latest.url))
     if busiest:
         actor = ActorPage.objects.get(pk=busiest)
         urls.append(("actor fiche with meetings", actor.url))

@@ -20,7 +20,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .filters import meetings_of
+from .filters import MinutesFilterSet
 from .models import MeetingMinutesPage
 
 FEED_ITEMS = 20
@@ -53,13 +53,11 @@ class MinutesFeed(Feed):
         return obj.get_meta_description() or self.title(obj)
 
     def items(self, obj):
+        # The listing's selection (?q=, ?year=, ?theme= as on the network's
+        # page), the latest published first.
+        listing = MinutesFilterSet(self.request.GET, scope=obj)
         return list(
-            MeetingMinutesPage.objects.live()
-            .public()
-            .descendant_of(obj)
-            .filter(locale_id=obj.locale_id)
-            .defer_streamfields()
-            .order_by("-first_published_at", "-pk")[:FEED_ITEMS]
+            listing.qs.defer_streamfields().order_by("-first_published_at", "-pk")[:FEED_ITEMS]
         )
 
     def item_title(self, item):
@@ -105,9 +103,9 @@ def _uid(kind: str, page, host: str) -> str:
 
 def upcoming_events(network_page, today: datetime.date):
     """(meetings with a page, announced meetings) from `today` on."""
+    selection = MeetingMinutesPage.objects.of_network(network_page)
     meetings = list(
-        meetings_of(network_page)
-        .filter(date__gte=today)
+        selection.held_from(today)
         .select_related("host")
         .defer_streamfields()
         .order_by("date", "start_time", "pk")
@@ -115,8 +113,7 @@ def upcoming_events(network_page, today: datetime.date):
     planned_dates = {meeting.date for meeting in meetings}
     announced = [
         minutes
-        for minutes in meetings_of(network_page)
-        .filter(next_meeting_date__gte=today)
+        for minutes in selection.announcing_from(today)
         .select_related("next_meeting_host")
         .defer_streamfields()
         .order_by("next_meeting_date", "pk")

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -30,13 +32,15 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import KeyFigureBlock
 from home.fields import LeanStreamField
-from home.models import BasePage
+from home.listing import public
+from home.models import BasePage, IndexPage
 
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -71,16 +75,8 @@ class AgendaItemBlock(blocks.StructBlock):
 # --- Index of networks ------------------------------------------------------------
 
 
-class NetworksIndexPage(RoutablePageMixin, BasePage):
-    introduction = models.TextField(_("introduction"), blank=True)
-
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
-    search_fields = BasePage.search_fields + [index.SearchField("introduction")]
-    translatable_fields = BasePage.translatable_fields + [TranslatableField("introduction")]
-
-    parent_page_types = ["home.HomePage"]
+class NetworksIndexPage(IndexPage):
     subpage_types = ["network_minutes.NetworkPage"]
-    max_count_per_parent = 1
     template = "network_minutes/networks_index_page.html"
 
     class Meta:
@@ -194,6 +190,56 @@ class NetworkPage(RoutablePageMixin, BasePage):
 
 
 # --- Meeting minutes ------------------------------------------------------------------
+
+
+class MinutesQuerySet(PageQuerySet):
+    """The domain queries on minutes pages, one definition for the listing,
+    its feeds, the actors' fiches and the bench."""
+
+    def of_network(self, page):
+        """Live, public minutes under `page` (a network, or the networks
+        index for all of them), in its locale."""
+        return public(self.live().descendant_of(page).filter(locale_id=page.locale_id))
+
+    def involving(self, actor):
+        """Live, public minutes of the actor's locale that `actor` hosted or
+        where one of its people took part."""
+        took_part = Participant.objects.filter(organisation_id=actor.pk).values("page_id")
+        return public(
+            self.live()
+            .filter(locale_id=actor.locale_id)
+            .filter(Q(pk__in=took_part) | Q(host_id=actor.pk))
+        )
+
+    def held_from(self, day):
+        """Meetings on `day` or later."""
+        return self.filter(date__gte=day)
+
+    def announcing_from(self, day):
+        """Minutes announcing a next meeting dated `day` or later."""
+        return self.filter(next_meeting_date__gte=day)
+
+    def announcing(self):
+        """Minutes that say anything about the next meeting."""
+        return self.exclude(
+            next_meeting_date__isnull=True,
+            next_meeting_approximate="",
+            next_meeting_host__isnull=True,
+            next_meeting_host_text="",
+        )
+
+    def stats_by_network(self, index_page) -> dict:
+        """{network's tree path: (minutes count, last meeting date)} for the
+        networks of `index_page`: one GROUP BY on the network's part of the path."""
+        prefix = self.model.steplen * (index_page.depth + 1)
+        rows = (
+            self.order_by()
+            .annotate(network_path=Substr("path", 1, prefix))
+            .values("network_path")
+            .annotate(n=Count("pk"), last=Max("date"))
+            .values_list("network_path", "n", "last")
+        )
+        return {path: (n, last) for path, n, last in rows}
 
 
 class MeetingMinutesPage(BasePage):
@@ -363,6 +409,8 @@ class MeetingMinutesPage(BasePage):
     parent_page_types = ["network_minutes.NetworkPage"]
     subpage_types = []
     template = "network_minutes/meeting_minutes_page.html"
+
+    objects = PageManager.from_queryset(MinutesQuerySet)()
 
     class Meta:
         verbose_name = _("compte rendu de réunion")

@@ -1,7 +1,7 @@
 """The « Réunions de réseau » section of an actor's directory fiche: the
 meetings the actor hosted or where one of its people took part.
 
-Registered in `NetworkMinutesConfig.ready()` with `directory.related`. Two
+Registered in `NetworkMinutesConfig.ready()` in `ACTOR_SECTIONS`. Two
 queries whatever the number of meetings: the meetings (with the actor's
 participants' count) and the networks they belong to.
 """
@@ -10,18 +10,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from .models import MeetingMinutesPage, NetworkPage, Participant
+from .models import MeetingMinutesPage, NetworkPage
 
 SHOWN = 20
 
 
 def meetings_of_actor(actor, request):
-    took_part = Participant.objects.filter(organisation_id=actor.pk).values("page_id")
     meetings = (
-        MeetingMinutesPage.objects.live()
-        .public()
-        .filter(locale_id=actor.locale_id)
-        .filter(Q(pk__in=took_part) | Q(host_id=actor.pk))
+        MeetingMinutesPage.objects.involving(actor)
         .defer_streamfields()
         .annotate(
             actor_participants=Count(

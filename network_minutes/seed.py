@@ -9,17 +9,16 @@ import datetime
 from pathlib import Path
 
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from directory.models import ActorPage, Network
 from home.seeding import (
     SeedReport,
-    get_locale,
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_index_page,
     upsert_page,
-    upsert_translation,
 )
 
 from .models import ActionItem, MeetingMinutesPage, NetworkPage, NetworksIndexPage, Participant
@@ -57,27 +56,11 @@ def _actor(slug: str | None, locale_id: int) -> ActorPage | None:
     return actor
 
 
-def load_index(report: SeedReport) -> NetworksIndexPage:
-    data = load_toml(DATA / "networks.toml")["index"]
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    existing = NetworksIndexPage.objects.child_of(home).first()
-    slug = existing.slug if existing else data["fr"]["slug"]
-    index = upsert_page(report, home, NetworksIndexPage, slug, _index_fields(data["fr"]))
-    en = get_locale("en")
-    if home.get_translation_or_none(en) is not None:
-        english = {**_index_fields(data["en"]), "slug": data["en"]["slug"]}
-        upsert_translation(report, index, en, english)
-    return index
-
-
-def _index_fields(data: dict) -> dict:
-    return {key: data[key] for key in ("title", "introduction", "show_in_menus")}
-
-
 def load_networks(report: SeedReport) -> dict[str, NetworkPage]:
-    index = load_index(report)
+    data = load_toml(DATA / "networks.toml")
+    index = upsert_index_page(report, NetworksIndexPage, data["index"])
     pages = {}
-    for row in load_toml(DATA / "networks.toml")["network"]:
+    for row in data["network"]:
         network = Network.objects.filter(slug=row["network"]).first() if row["network"] else None
         fields = {
             "title": row["title"],

@@ -2,29 +2,20 @@
 and `NetworkPage`, and the context of a minutes page.
 
 Each view runs a fixed number of queries whatever the number of networks,
-meetings, participants or actions (tests/test_minutes_pages.py pins them).
+meetings, participants or actions (tests/network_minutes/test_pages.py pins them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max
-from django.db.models.functions import Substr
+from django.db.models import Count, F
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
 
 from directory.models import ActorPage, DirectoryIndexPage
-from home.search import paginate
+from home.listing import PageListing, public
 
-from .filters import (
-    ACTIONS_PER_PAGE,
-    PER_PAGE,
-    PageNumberForm,
-    filtered_minutes,
-    form_notices,
-    meetings_of,
-)
+from .filters import ACTIONS_PER_PAGE, MinutesFilterSet
 from .models import ActionItem, MeetingMinutesPage, NetworkPage, Participant
 
 MEMBERS_SHOWN = 40
@@ -44,18 +35,6 @@ ACTION_CARD_FIELDS = (
 )
 
 
-def _out_of_range_notice(asked, results) -> list[str]:
-    if asked and results.number != asked:
-        return [
-            _("La page %(asked)s n'existe pas : page %(shown)s affichée.")
-            % {"asked": asked, "shown": results.number}
-        ]
-    return []
-
-
-# --- Index of networks ---------------------------------------------------------------
-
-
 @dataclass
 class NetworkCard:
     page: NetworkPage
@@ -64,40 +43,19 @@ class NetworkCard:
 
 
 def networks_index(request, index_page):
-    form = PageNumberForm(request.GET)
-    form.is_valid()
-    notices = form_notices(form)
-    networks = (
-        NetworkPage.objects.live()
-        .public()
-        .child_of(index_page)
-        .select_related("host_organisation")
-        .order_by("title")
+    networks = public(NetworkPage.objects.live().child_of(index_page))
+    listing = PageListing(
+        request.GET, networks.select_related("host_organisation").order_by("title")
     )
-    results, page_range = paginate(networks, form.cleaned_data.get("page"), PER_PAGE)
-    notices += _out_of_range_notice(form.cleaned_data.get("page"), results)
-    # Meeting counts and last dates of every network in one GROUP BY on the
-    # network's part of the tree path.
-    prefix = NetworkPage.steplen * (index_page.depth + 1)
-    stats = {
-        path: (n, last)
-        for path, n, last in MeetingMinutesPage.objects.live()
-        .public()
-        .descendant_of(index_page)
-        .filter(locale_id=index_page.locale_id)
-        .order_by()
-        .annotate(network_path=Substr("path", 1, prefix))
-        .values("network_path")
-        .annotate(n=Count("pk"), last=Max("date"))
-        .values_list("network_path", "n", "last")
-    }
+    results, page_range = listing.paginate()
+    stats = MeetingMinutesPage.objects.of_network(index_page).stats_by_network(index_page)
     cards = [NetworkCard(page, *stats.get(page.path, (0, None))) for page in results.object_list]
     context = index_page.get_context(request)
     context.update(
         results=results,
         page_range=page_range,
         cards=cards,
-        notices=notices,
+        notices=listing.notices,
         rss_url=index_page.get_url(request) + index_page.reverse_subpage("rss"),
     )
     return TemplateResponse(request, "network_minutes/networks_index_page.html", context)
@@ -133,18 +91,6 @@ def network_members(network_page):
     return shown[:MEMBERS_SHOWN], members.count()
 
 
-def _participant_counts(pages) -> dict[int, int]:
-    ids = [page.pk for page in pages]
-    if not ids:
-        return {}
-    return dict(
-        Participant.objects.filter(page_id__in=ids)
-        .values("page_id")
-        .annotate(n=Count("pk"))
-        .values_list("page_id", "n")
-    )
-
-
 def _network_links(request, network_page) -> dict[str, str]:
     base = network_page.get_url(request)
     return {
@@ -155,46 +101,37 @@ def _network_links(request, network_page) -> dict[str, str]:
     }
 
 
-def latest_announcement(network_page):
-    """The latest minutes that announce a next meeting, if any."""
-    return (
-        meetings_of(network_page)
-        .exclude(
-            next_meeting_date__isnull=True,
-            next_meeting_approximate="",
-            next_meeting_host__isnull=True,
-            next_meeting_host_text="",
-        )
-        .defer_streamfields()
-        .select_related("next_meeting_host")
-        .order_by("-date", "-pk")
-        .first()
-    )
-
-
 def network_index(request, network_page):
-    result = filtered_minutes(network_page, request.GET)
-    meetings = result.queryset.defer_streamfields().select_related("host")
-    results, page_range = paginate(meetings, result.page_number, PER_PAGE)
-    counts = _participant_counts(results.object_list)
+    listing = MinutesFilterSet(request.GET, scope=network_page)
+    results, page_range = listing.paginate(listing.qs.defer_streamfields().select_related("host"))
+    counts = dict(
+        Participant.objects.filter(page_id__in=[meeting.pk for meeting in results.object_list])
+        .values("page_id")
+        .annotate(n=Count("pk"))
+        .values_list("page_id", "n")
+    )
     for meeting in results.object_list:
         meeting.participant_count = counts.get(meeting.pk, 0)
     members, member_count = network_members(network_page)
-    announcement = latest_announcement(network_page)
+    links = _network_links(request, network_page)
     context = network_page.get_context(request)
     context.update(
-        filters=result,
-        form=result.display_form(),
+        listing.context(links["reset_url"]),
+        form=listing.display_form(),
         results=results,
         page_range=page_range,
-        notices=result.notices + _out_of_range_notice(result.page_number, results),
-        chips=result.chips,
-        years=result.years,
+        facets=[facet for facet in [listing.year_facet] if facet.items],
         members=members,
         member_count=member_count,
         directory_network_url=directory_network_url(request, network_page),
-        announcement=announcement,
-        **_network_links(request, network_page),
+        # The latest minutes that announce a next meeting, if any.
+        announcement=MeetingMinutesPage.objects.of_network(network_page)
+        .announcing()
+        .defer_streamfields()
+        .select_related("next_meeting_host")
+        .order_by("-date", "-pk")
+        .first(),
+        **links,
     )
     return TemplateResponse(request, "network_minutes/network_page.html", context)
 
@@ -202,23 +139,21 @@ def network_index(request, network_page):
 def open_actions(request, network_page):
     """Action items not marked done, across the network's meetings: the
     oldest due first, those without a due date last."""
-    form = PageNumberForm(request.GET)
-    form.is_valid()
-    notices = form_notices(form)
+    meetings = MeetingMinutesPage.objects.of_network(network_page)
     actions = (
-        ActionItem.objects.filter(done=False, page__in=meetings_of(network_page).values("pk"))
+        ActionItem.objects.filter(done=False, page__in=meetings.values("pk"))
         .select_related("page", "owner_organisation")
         # What an action's card shows: no page bodies, no fiche sections.
         .only(*ACTION_CARD_FIELDS)
         .order_by(F("due_date").asc(nulls_last=True), "-page__date", "page_id", "sort_order")
     )
-    results, page_range = paginate(actions, form.cleaned_data.get("page"), ACTIONS_PER_PAGE)
-    notices += _out_of_range_notice(form.cleaned_data.get("page"), results)
+    listing = PageListing(request.GET, actions)
+    results, page_range = listing.paginate(per_page=ACTIONS_PER_PAGE)
     context = network_page.get_context(request)
     context.update(
         results=results,
         page_range=page_range,
-        notices=notices,
+        notices=listing.notices,
         **_network_links(request, network_page),
     )
     return TemplateResponse(request, "network_minutes/open_actions.html", context)

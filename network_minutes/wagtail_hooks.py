@@ -30,7 +30,7 @@ def year_choices():
     return [(str(year), str(year)) for year in years if year]
 
 
-class MinutesFilterSet(PageFilterSet):
+class MinutesAdminFilterSet(PageFilterSet):
     network = django_filters.ChoiceFilter(
         label=_("Réseau"), choices=network_choices, empty_label=_("Tous"), method="filter_network"
     )
@@ -58,7 +58,7 @@ class MinutesListingViewSet(PageListingViewSet):
     menu_label = _("Comptes rendus")
     menu_order = 160
     add_to_admin_menu = True
-    filterset_class = MinutesFilterSet
+    filterset_class = MinutesAdminFilterSet
     columns = [
         BulkActionsColumn("bulk_actions"),
         PageTitleColumn("title", label=_("Titre"), sort_key="title", classname="title"),

@@ -27,7 +27,7 @@ def test_open_the_sceaux_convention_and_follow_a_partner(live_site, page):
     assert page.locator("h1").inner_text() == "Conventions de partenariat"
 
     # Filter by partner and status with the form, as a visitor does.
-    form = page.locator("form[data-convention-filters]")
+    form = page.locator("form.listing-filters")
     form.locator("select[name=partner]").select_option("moovjee")
     form.locator("select[name=status]").select_option("approuvee")
     form.locator("button[type=submit]").click()

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 
 from conventions.factories import ConventionIndexPageFactory, ConventionPageFactory
-from conventions.filters import PER_PAGE
+from conventions.filters import ConventionFilterSet
 from conventions.models import (
     ConventionDocument,
     ConventionIndexPage,
@@ -23,8 +23,11 @@ from conventions.models import (
 from conventions.scdl import SCDL_COLUMNS
 from directory.factories import ActorPageFactory, DirectoryIndexPageFactory
 from home.models import HomePage, PageTheme, StandardPage, Theme
+from tests.html import facets
 
 pytestmark = pytest.mark.django_db
+
+PER_PAGE = ConventionFilterSet.per_page
 
 SCDL_HEADER = (
     "COLL_NOM,COLL_SIRET,DELIB_ID,DELIB_DATE,DELIB_MATIERE_CODE,DELIB_MATIERE_NOM,DELIB_OBJET,"
@@ -247,10 +250,39 @@ def test_filter_choices_are_the_values_in_use(client, index, conventions):
 
 def test_status_counts_among_the_filtered_set(client, index, conventions):
     response = client.get(index.url, {"partner": "reseau-pangolin"})
-    counts = {item.value: item.count for item in response.context["status_counts"]}
+    (status_facet,) = response.context["facets"]
+    counts = {item.value: item.count for item in status_facet.items}
     assert counts == {"approuvee": 1, "echue": 1}
-    link = next(i for i in response.context["status_counts"] if i.value == "echue")
+    assert facets(response) == {"Statut aujourd'hui": {"Approuvée": 1, "Échue": 1}}
+    link = next(i for i in status_facet.items if i.value == "echue")
     assert "partner=reseau-pangolin" in link.query and "status=echue" in link.query
+
+
+def test_status_counts_leave_out_the_status_but_keep_the_query(client, index, conventions):
+    """A status selected, the facet still counts the other statuses among the
+    text matches."""
+    response = client.get(index.url, {"q": "convention", "status": "echue"})
+    assert titles(response) == ["Convention Béta de financement"]
+    counts = facets(response)["Statut aujourd'hui"]
+    assert counts == {"Proposée": 1, "Approuvée": 1, "En vigueur": 1, "Échue": 1}
+
+
+def test_query_is_combined_with_the_other_filters(client, index, conventions, monkeypatch):
+    """The text matches are ranked within what the other filters select: with
+    one match kept at most, each year still finds its own convention."""
+    monkeypatch.setattr(ConventionFilterSet, "max_text_matches", 1)
+    response = client.get(index.url, {"q": "convention"})
+    assert len(titles(response)) == 1
+    assert "Plus de 1 conventions correspondent" in notices(response)[0]
+    for year, title in [
+        ("2014", "Convention Alpha des tiers-lieux"),
+        ("2016", "Convention Béta de financement"),
+        ("2020", "Convention Gamma du zinzolin"),
+    ]:
+        response = client.get(index.url, {"q": "convention", "year": year})
+        assert titles(response) == [title]
+        assert response.context["results"].paginator.count == 1
+        assert not notices(response)
 
 
 def test_active_filters_are_removable_chips(client, index, conventions):
@@ -411,7 +443,7 @@ def test_french_punctuation_is_bound_to_its_word(client, index, conventions):
 def test_french_spacing_filter_escapes_plain_text():
     from django.template import Context, Template
 
-    template = Template("{% load convention_tags %}{{ value|french_spacing }}")
+    template = Template("{% load site_tags %}{{ value|french_spacing }}")
     html = template.render(Context({"value": "<script>x</script> : « y »"}))
     assert html == "&lt;script&gt;x&lt;/script&gt;\u00a0: «\u00a0y\u00a0»"
 

@@ -21,16 +21,18 @@ from network_minutes.factories import (
     NetworksIndexPageFactory,
     ParticipantFactory,
 )
-from network_minutes.filters import PER_PAGE
+from network_minutes.filters import MinutesFilterSet
 from network_minutes.models import (
     MeetingMinutesPage,
     NetworkPage,
     NetworksIndexPage,
     Participant,
 )
-from tests.html import breadcrumb
+from tests.html import breadcrumb, facets, notices, soup
 
 pytestmark = pytest.mark.django_db
+
+PER_PAGE = MinutesFilterSet.per_page
 
 
 # --- Fixtures ---------------------------------------------------------------------------
@@ -226,11 +228,26 @@ def test_network_page_filters_by_year_theme_and_query(client, network, meetings,
 
 
 def test_year_facet_counts_meetings_of_the_other_filters(client, network, meetings, theme):
-    html = client.get(network.url).content.decode()
-    assert re.search(r">2021</a> <span class=\"facets__count\">\(1\)</span>", html)
-    assert re.search(r">2019</a> <span class=\"facets__count\">\(1\)</span>", html)
+    assert facets(client.get(network.url))["Par année"] == {"2021": 1, "2019": 1}
     html = client.get(network.url, {"theme": theme.slug}).content.decode()
+    assert facets(html)["Par année"] == {"2021": 1}
     assert ">2019</a>" not in html
+    # The selected year's facet still offers the others (the query among them).
+    found = facets(client.get(network.url, {"q": "réunion", "year": "2019"}))
+    assert found["Par année"] == {"2021": 1, "2019": 1}
+
+
+def test_query_is_combined_with_the_other_filters(client, network, meetings, monkeypatch):
+    """The text matches are ranked within what the other filters select: with
+    one match kept at most, each year still finds its own meeting."""
+    monkeypatch.setattr(MinutesFilterSet, "max_text_matches", 1)
+    html = client.get(network.url, {"q": "réunion"}).content.decode()
+    assert len(card_titles(html)) == 1
+    assert "Plus de 1 comptes rendus correspondent" in " ".join(notices(html))
+    for year, title in [("2019", "Réunion de printemps 2019"), ("2021", "Réunion d'automne 2021")]:
+        html = client.get(network.url, {"q": "réunion", "year": year}).content.decode()
+        assert card_titles(html) == [title]
+        assert notices(html) == []
 
 
 @pytest.mark.parametrize(
@@ -255,8 +272,16 @@ def test_bad_parameters_are_ignored_with_a_notice(client, network, meetings, par
     html = unescape(response.content.decode())
     if notice:
         assert "Votre sélection a été ajustée" in html
-        assert notice in html
+        # (notices() reads no-break spaces as spaces)
+        assert any(notice in text for text in notices(html))
     assert "Réunion" in html
+
+
+def test_notices_bind_french_punctuation_to_their_word(client, network, meetings):
+    """The notices are French-spaced, as on every listing: a no-break space
+    before « : » and inside the guillemets."""
+    html = unescape(client.get(network.url, {"year": "deux-mille"}).content.decode())
+    assert "Année\u00a0: «\u00a0deux-mille\u00a0» ignoré" in html
 
 
 def test_bad_year_keeps_other_valid_filters(client, network, meetings, theme):
@@ -269,7 +294,7 @@ def test_bad_year_keeps_other_valid_filters(client, network, meetings, theme):
 def test_empty_state_with_a_reset_link(client, network, meetings):
     html = client.get(network.url, {"year": "2005"}).content.decode()
     assert "Aucun compte rendu ne correspond à ces critères" in html
-    assert f'<a class="button" href="{network.url}">' in html
+    assert soup(html).select_one(".listing-empty a")["href"] == network.url
     assert '<meta name="robots" content="noindex, follow">' in html
 
 
@@ -391,7 +416,7 @@ def test_open_actions_empty_and_bad_page(client, index):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Aucune action en cours" in html
-    assert "Numéro de page « x » ignoré" in html
+    assert notices(html)[0].startswith("Numéro de page « x » ignoré")
 
 
 # --- Actors' fiches ------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def test_open_a_network_then_the_2015_minutes_then_a_participant_fiche(live_site
     assert page.get_by_role("heading", level=3, name="2015").is_visible()
 
     # Filter the list by year with the form, as a visitor does.
-    form = page.locator("form.directory-filters")
+    form = page.locator("form.listing-filters")
     form.get_by_label("Année").fill("2015")
     form.get_by_role("button", name="Afficher les comptes rendus").click()
     page.wait_for_load_state()

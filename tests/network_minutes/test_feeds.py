@@ -174,3 +174,15 @@ def test_rss_leaves_out_unpublished_minutes(client, network):
     draft.unpublish()
     channel = rss_channel(client.get(network.url + "rss/").content)
     assert [item.findtext("title") for item in channel.findall("item")] == ["Publiée"]
+
+
+def test_rss_follows_the_listing_filters(client, network):
+    """The feed reuses the network page's filter set: ?year=, ?theme=, ?q=."""
+    add_meeting(network, title="Réunion de 2019", slug="r2019", date=datetime.date(2019, 5, 2))
+    add_meeting(network, title="Réunion de 2021", slug="r2021", date=datetime.date(2021, 5, 2))
+    channel = rss_channel(client.get(network.url + "rss/", {"year": "2019"}).content)
+    assert [item.findtext("title") for item in channel.findall("item")] == ["Réunion de 2019"]
+    # A value the listing ignores is ignored here too, never a 500.
+    response = client.get(network.url + "rss/", {"year": "abc", "theme": "inconnu"})
+    assert response.status_code == 200
+    assert len(rss_channel(response.content).findall("item")) == 2

@@ -149,7 +149,7 @@ def test_sql_filter_agrees_with_the_function(home_fr):
         ENDS,
         date(2017, 1, 1),
     ]:
-        for code, _label in lifecycle.STATUS_CHOICES:
+        for code in lifecycle.Status:
             in_sql = set(
                 ConventionPage.objects.filter(pk__in=ids)
                 .filter(status_q(code, today))
@@ -157,6 +157,9 @@ def test_sql_filter_agrees_with_the_function(home_fr):
             )
             in_python = {page.pk for page in pages if page.status_on(today) == code}
             assert in_sql == in_python, (today, code)
+            # The domain query the listing, the admin and the fiches use.
+            selected = ConventionPage.objects.filter(pk__in=ids).with_status(code, today)
+            assert set(selected.values_list("pk", flat=True)) == in_python, (today, code)
 
 
 @pytest.mark.django_db
