@@ -8,7 +8,7 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from directory.related import register_actor_section
+        from home.registry import ACTOR_SECTIONS
         from home.roles import register_role_setup
 
         from . import signals
@@ -16,5 +16,5 @@ class PartnersConfig(AppConfig):
         from .sections import propose_update_section
 
         signals.connect()
-        register_actor_section("propose_update", propose_update_section, order=900)
+        ACTOR_SECTIONS.register("propose_update", propose_update_section, order=900)
         register_role_setup(setup_partner_roles)

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AccessibleFormMixin, ProposalFormMixin, SubmitterFormMixin, text_field
+from .forms import (
+    MESSAGE_FIELDSET,
+    AccessibleFormMixin,
+    FieldsetsMixin,
+    ProposalFormMixin,
+    SubmitterFormMixin,
+    message_field,
+    text_field,
+)
 from .validation import plain_to_richtext, richtext_to_plain, validate_document
 
 RICH_FIELDS = ("description", "how_to_apply")
@@ -39,7 +47,7 @@ def _vocab():
     return vocab
 
 
-class CallFieldsForm(AccessibleFormMixin):
+class CallFieldsForm(FieldsetsMixin, AccessibleFormMixin):
     title = text_field(_("Intitulé de l'appel"), max_length=255, required=True)
     call_type = forms.ChoiceField(label=_("Type"), choices=())
     organiser_name = text_field(
@@ -104,10 +112,10 @@ class CallFieldsForm(AccessibleFormMixin):
         super().__init__(*args, **kwargs)
         vocab = _vocab()
         self.fields["call_type"].choices = [("", _("Choisissez un type"))] + list(
-            vocab.TYPE_CHOICES
+            vocab.CallType.choices
         )
-        self.fields["applicants"].choices = list(vocab.APPLICANT_CHOICES)
-        self.fields["scope"].choices = [("", _("Non précisé"))] + list(vocab.SCOPE_CHOICES)
+        self.fields["applicants"].choices = list(vocab.Applicant.choices)
+        self.fields["scope"].choices = [("", _("Non précisé"))] + list(vocab.Scope.choices)
         for name in ("applicants", "is_rolling"):
             self.fields[name].widget.attrs.pop("class", None)
 
@@ -133,10 +141,6 @@ class CallFieldsForm(AccessibleFormMixin):
             )
         return cleaned
 
-    def fieldsets(self):
-        for legend, names in self.FIELDSETS:
-            yield legend, [self[name] for name in names if name in self.fields]
-
     def proposal_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in CALL_FIELDS}
         data["organiser_name"] = self.cleaned_data.get("organiser_name", "")
@@ -144,48 +148,39 @@ class CallFieldsForm(AccessibleFormMixin):
 
 
 class PublicCallForm(ProposalFormMixin, CallFieldsForm, SubmitterFormMixin):
-    def fieldsets(self):
-        yield from super().fieldsets()
-        yield (
-            _("Vous"),
-            [self[name] for name in (*self.SUBMITTER_FIELDS[:-1], "message", "consent")],
-        )
+    FIELDSETS = (*CallFieldsForm.FIELDSETS, SubmitterFormMixin.FIELDSET)
 
 
 class CallCorrectionForm(ProposalFormMixin, CallFieldsForm):
-    """A public proposal's correction, through its private link."""
+    """A public proposal's correction, through its private link: the call
+    and a message, not the submitter's details again."""
 
-    message = text_field(
-        _("Message à l'équipe de modération"),
-        rows=4,
-        help_text=_("Facultatif : ce qu'il faut savoir pour vérifier votre proposition."),
-    )
-
-    def fieldsets(self):
-        yield from super().fieldsets()
-        yield (_("Votre message"), [self["message"]])
+    message = message_field()
+    FIELDSETS = (*CallFieldsForm.FIELDSETS, MESSAGE_FIELDSET)
 
 
-class PartnerCallForm(ProposalFormMixin, CallFieldsForm):
+class PartnerCallForm(CallCorrectionForm):
     """In the partner space the organiser is one of the account's fiches."""
 
     def __init__(self, *args, actors=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.actors = {str(actor.pk): actor for actor in actors}
         self.fields["organiser_name"] = forms.ChoiceField(
             label=_("Structure qui porte l'appel"),
-            choices=[(str(actor.pk), actor.title) for actor in actors],
+            choices=[(pk, actor.title) for pk, actor in self.actors.items()],
             widget=forms.Select(attrs={"class": "field__input"}),
         )
 
-    message = text_field(
-        _("Message à l'équipe de modération"),
-        rows=4,
-        help_text=_("Facultatif : ce qu'il faut savoir pour vérifier votre proposition."),
-    )
+    @property
+    def organiser(self):
+        """The fiche chosen as the call's organiser (None on an update)."""
+        return self.actors.get(self.cleaned_data.get("organiser_name"))
 
-    def fieldsets(self):
-        yield from super().fieldsets()
-        yield (_("Votre message"), [self["message"]])
+    def proposal_data(self) -> dict:
+        data = super().proposal_data()
+        if self.organiser is not None:
+            data["organiser_name"] = self.organiser.title
+        return data
 
 
 class PartnerCallUpdateForm(PartnerCallForm):
@@ -286,7 +281,7 @@ def apply_call_submission(submission, user):
     from .services import changed_fields, unique_slug
 
     model = call_model()
-    if submission.kind == submission.CALL_NEW:
+    if submission.kind == submission.Kind.CALL_NEW:
         index = calls_index()
         if index is None:
             raise RuntimeError("No calls index page to add the call to.")

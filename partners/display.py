@@ -3,33 +3,57 @@ names), for the follow pages and the moderators' summary panel."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.choices import flatten_choices
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 
-def _fields() -> dict:
+
+def _fields(submission) -> dict:
+    """The fields of the form the submission came from (a call's or an
+    actor's: they share names such as « title » with other labels)."""
     from .calls import CallFieldsForm
     from .forms import PublicActorForm
 
-    fields = dict(CallFieldsForm.base_fields)
-    form = CallFieldsForm()  # choices are set per instance
-    fields.update(form.fields)
-    fields.update(PublicActorForm.base_fields)
-    return fields
+    if submission.kind in (submission.Kind.CALL_NEW, submission.Kind.CALL_UPDATE):
+        return dict(CallFieldsForm().fields)  # choices are set per instance
+    return dict(PublicActorForm.base_fields)
+
+
+def _date_text(value: str) -> str | None:
+    """A stored ISO date or date-time as people read it, else None."""
+    try:
+        day = parse_date(value)
+        moment = None if day else parse_datetime(value)
+    except ValueError:
+        return None
+    if day is not None:
+        return date_format(day)
+    if moment is not None:
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return date_format(moment, "DATETIME_FORMAT")
+    return None
 
 
 def _display(field, value) -> str:
-    choices = dict(getattr(field, "choices", None) or ())
+    # Grouped choices (a structure's kind) are flattened: a code is never shown.
+    choices = dict(flatten_choices(getattr(field, "choices", None) or ()))
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value)
     if isinstance(value, bool):
         return "✓" if value else ""
     if choices and value in choices:
         return str(choices[value])
+    if isinstance(value, str) and value[:1].isdigit():
+        return _date_text(value) or value
     return str(value)
 
 
 def proposal_rows(submission) -> list[tuple[str, str]]:
     """Non-empty proposed values with their labels; for an update, the
     fiche's unchanged title is left out."""
-    fields = _fields()
+    fields = _fields(submission)
     unchanged_title = None
     if submission.is_update and submission.target_page_id and submission.target_page:
         unchanged_title = submission.target_page.title

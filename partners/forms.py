@@ -18,6 +18,7 @@ from . import conf
 from .validation import validate_document, validate_logo
 
 HONEYPOT_FIELD = "fax_number"
+MESSAGE_FIELDSET = (_("Votre message"), ("message",))
 POSTCODE_VALIDATOR = RegexValidator(
     r"^(\d{5}|\d{2}[AB]\d{2}|)$",
     _("Indiquez un code postal à 5 chiffres, par exemple 92330."),
@@ -39,6 +40,25 @@ def text_field(label, *, max_length=None, required=False, help_text="", rows=Non
         help_text=help_text,
         widget=widget,
     )
+
+
+def message_field():
+    return text_field(
+        _("Message à l'équipe de modération"),
+        rows=4,
+        help_text=_("Facultatif : ce qu'il faut savoir pour vérifier votre proposition."),
+    )
+
+
+class FieldsetsMixin:
+    """The fields in groups, as the templates show them: `FIELDSETS` holds
+    (legend, field names); a name the form does not have is left out."""
+
+    FIELDSETS = ()
+
+    def fieldsets(self):
+        for legend, names in self.FIELDSETS:
+            yield legend, [self[name] for name in names if name in self.fields]
 
 
 class AccessibleFormMixin(forms.Form):
@@ -105,11 +125,7 @@ class SubmitterFormMixin(forms.Form):
         help_text=_("Pour vous répondre et vous envoyer le lien de suivi. Jamais publiée."),
     )
     submitter_organisation = text_field(_("Votre organisation"), max_length=200)
-    message = text_field(
-        _("Message à l'équipe de modération"),
-        rows=4,
-        help_text=_("Facultatif : ce qu'il faut savoir pour vérifier votre proposition."),
-    )
+    message = message_field()
     consent = forms.BooleanField(
         label=_(
             "J'accepte que la Maison de l'ESS conserve mon nom, mon adresse électronique et "
@@ -128,14 +144,17 @@ class SubmitterFormMixin(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    SUBMITTER_FIELDS = ("submitter_name", "submitter_email", "submitter_organisation", "consent")
+    FIELDSET = (
+        _("Vous"),
+        ("submitter_name", "submitter_email", "submitter_organisation", "message", "consent"),
+    )
 
     @property
     def honeypot_filled(self) -> bool:
         return bool((self.data.get(self.add_prefix(HONEYPOT_FIELD)) or "").strip())
 
 
-class ActorFieldsForm(forms.Form):
+class ActorFieldsForm(FieldsetsMixin, forms.Form):
     """A directory fiche's fields a visitor can know."""
 
     title = text_field(_("Nom de la structure"), max_length=255, required=True)
@@ -244,10 +263,6 @@ class ActorFieldsForm(forms.Form):
             validate_document(upload)
         return upload
 
-    def fieldsets(self):
-        for legend, names in self.FIELDSETS:
-            yield legend, [self[name] for name in names if name in self.fields]
-
     def proposal_data(self) -> dict:
         return {name: self.cleaned_data.get(name, "") for name in self.ACTOR_FIELDS}
 
@@ -255,26 +270,14 @@ class ActorFieldsForm(forms.Form):
 class PublicActorForm(ProposalFormMixin, ActorFieldsForm, SubmitterFormMixin):
     """« Proposer une structure » and « Proposer une mise à jour »."""
 
-    def fieldsets(self):
-        yield from super().fieldsets()
-        yield (
-            _("Vous"),
-            [self[name] for name in (*self.SUBMITTER_FIELDS[:-1], "message", "consent")],
-        )
+    FIELDSETS = (*ActorFieldsForm.FIELDSETS, SubmitterFormMixin.FIELDSET)
 
 
 class PartnerActorForm(ProposalFormMixin, ActorFieldsForm):
     """The same fields in the partner space: the submitter is the account."""
 
-    message = text_field(
-        _("Message à l'équipe de modération"),
-        rows=4,
-        help_text=_("Facultatif : ce qu'il faut savoir pour vérifier votre proposition."),
-    )
-
-    def fieldsets(self):
-        yield from super().fieldsets()
-        yield (_("Votre message"), [self["message"]])
+    message = message_field()
+    FIELDSETS = (*ActorFieldsForm.FIELDSETS, MESSAGE_FIELDSET)
 
 
 class LoginLinkForm(AccessibleFormMixin):

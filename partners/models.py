@@ -56,35 +56,29 @@ def upload_path(instance, filename: str) -> str:
 
 
 class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
-    ACTOR_NEW = "actor_new"
-    ACTOR_UPDATE = "actor_update"
-    CALL_NEW = "call_new"
-    CALL_UPDATE = "call_update"
-    KIND_CHOICES = [
-        (ACTOR_NEW, _("Nouvelle structure")),
-        (ACTOR_UPDATE, _("Mise à jour d'une fiche")),
-        (CALL_NEW, _("Nouvel appel à projets")),
-        (CALL_UPDATE, _("Mise à jour d'un appel à projets")),
-    ]
-    PUBLIC = "public"
-    PARTNER = "partner"
-    ORIGIN_CHOICES = [(PUBLIC, _("Formulaire public")), (PARTNER, _("Espace partenaires"))]
-    PENDING = "pending"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-    CANCELLED = "cancelled"
-    STATUS_CHOICES = [
-        (PENDING, _("En attente de modération")),
-        (CHANGES_REQUESTED, _("Modifications demandées")),
-        (APPROVED, _("Acceptée et publiée")),
-        (CANCELLED, _("Close sans publication")),
-    ]
-    OPEN_STATUSES = (PENDING, CHANGES_REQUESTED)
+    class Kind(models.TextChoices):
+        ACTOR_NEW = "actor_new", _("Nouvelle structure")
+        ACTOR_UPDATE = "actor_update", _("Mise à jour d'une fiche")
+        CALL_NEW = "call_new", _("Nouvel appel à projets")
+        CALL_UPDATE = "call_update", _("Mise à jour d'un appel à projets")
 
-    kind = models.CharField(_("type"), max_length=20, choices=KIND_CHOICES)
-    origin = models.CharField(_("origine"), max_length=10, choices=ORIGIN_CHOICES)
+    class Origin(models.TextChoices):
+        PUBLIC = "public", _("Formulaire public")
+        PARTNER = "partner", _("Espace partenaires")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de modération")
+        CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
+        APPROVED = "approved", _("Acceptée et publiée")
+        CANCELLED = "cancelled", _("Close sans publication")
+
+    OPEN_STATUSES = (Status.PENDING, Status.CHANGES_REQUESTED)
+    UPDATE_KINDS = (Kind.ACTOR_UPDATE, Kind.CALL_UPDATE)
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    origin = models.CharField(_("origine"), max_length=10, choices=Origin.choices)
     status = models.CharField(
-        _("statut"), max_length=20, choices=STATUS_CHOICES, default=PENDING, db_index=True
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     title = models.CharField(_("titre proposé"), max_length=255)
     data = models.JSONField(_("contenu proposé"), default=dict, encoder=DjangoJSONEncoder)
@@ -194,7 +188,7 @@ class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     @property
     def is_overdue(self) -> bool:
         limit = timezone.now() - timedelta(days=conf.get("OVERDUE_DAYS"))
-        return self.status == self.PENDING and self.submitted_at < limit
+        return self.status == self.Status.PENDING and self.submitted_at < limit
 
     @property
     def age_days(self) -> int:
@@ -202,11 +196,11 @@ class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
 
     @property
     def is_actor(self) -> bool:
-        return self.kind in (self.ACTOR_NEW, self.ACTOR_UPDATE)
+        return self.kind in (self.Kind.ACTOR_NEW, self.Kind.ACTOR_UPDATE)
 
     @property
     def is_update(self) -> bool:
-        return self.kind in (self.ACTOR_UPDATE, self.CALL_UPDATE)
+        return self.kind in self.UPDATE_KINDS
 
     def moderator_comments(self):
         """The comments moderators left when approving or requesting

@@ -25,7 +25,7 @@ def absolute(path: str) -> str:
 
 def follow_url(submission) -> str:
     with translation.override(submission.language or settings.LANGUAGE_CODE):
-        if submission.origin == submission.PARTNER:
+        if submission.origin == submission.Origin.PARTNER:
             return absolute(reverse("partners:space_submission", args=[submission.pk]))
         return absolute(reverse("partners:follow", args=[submission.follow_key]))
 

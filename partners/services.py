@@ -23,13 +23,13 @@ from wagtail.models import Page, Revision, WorkflowState
 from directory.models import ActorDocument, ActorPage, DirectoryIndexPage
 
 from . import notifications
+from .forms import ActorFieldsForm
 from .models import Submission
 from .validation import plain_to_richtext, richtext_to_plain
 
 logger = logging.getLogger(__name__)
 
 RICH_FIELDS = {"programme", "example_actions"}
-UPDATE_KINDS = (Submission.ACTOR_UPDATE, Submission.CALL_UPDATE)
 
 
 # --- Mapping between the form and the fiche ---------------------------------------
@@ -37,25 +37,12 @@ UPDATE_KINDS = (Submission.ACTOR_UPDATE, Submission.CALL_UPDATE)
 
 def actor_initial(page: ActorPage) -> dict:
     """A live fiche's values as the update form shows them."""
-    initial = {}
-    for name in (
-        "title",
-        "kind",
-        "acronym",
-        "siret",
-        "summary",
-        "website",
-        "email",
-        "phone",
-        "address_line1",
-        "address_line2",
-        "postcode",
-        "city",
-    ):
-        initial[name] = getattr(page, name) or ""
-    for name in RICH_FIELDS:
-        initial[name] = richtext_to_plain(getattr(page, name))
-    return initial
+    return {
+        name: richtext_to_plain(getattr(page, name))
+        if name in RICH_FIELDS
+        else getattr(page, name) or ""
+        for name in ActorFieldsForm.ACTOR_FIELDS
+    }
 
 
 def initial_for(page) -> dict:
@@ -139,7 +126,7 @@ def create_submission(
         target_page=target_page,
         actor=actor,
         form_token=form_token,
-        consent_at=timezone.now() if origin == Submission.PUBLIC else None,
+        consent_at=timezone.now() if origin == Submission.Origin.PUBLIC else None,
         submitted_at=timezone.now(),
         **submitter,
     )
@@ -150,7 +137,7 @@ def create_submission(
         with transaction.atomic():
             submission.save()
             submission.save_revision(user=user, log_action="wagtail.create")
-            if kind in UPDATE_KINDS and target_page is not None:
+            if kind in Submission.UPDATE_KINDS and target_page is not None:
                 submission.compare_revision = make_compare_revision(submission)
                 submission.save(update_fields=["compare_revision"])
     except IntegrityError:
@@ -217,12 +204,12 @@ def resubmit(submission: Submission, *, data: dict, files: dict, message: str, u
     for name, upload in files.items():
         if upload:
             setattr(submission, name, upload)
-    submission.status = Submission.PENDING
+    submission.status = Submission.Status.PENDING
     submission.submitted_at = timezone.now()
     with transaction.atomic():
         submission.save()
         submission.save_revision(user=user, log_action=True)
-        if submission.kind in UPDATE_KINDS and submission.target_page_id:
+        if submission.is_update and submission.target_page_id:
             submission.compare_revision = make_compare_revision(submission)
             submission.save(update_fields=["compare_revision"])
         state = submission.current_workflow_state
@@ -280,7 +267,7 @@ def apply_submission(submission: Submission, user=None) -> Page | None:
     New pages are added under the directory index with its row locked
     (`select_for_update`): two approvals at the same moment are serialised
     instead of colliding on the page tree's path."""
-    if submission.kind == Submission.ACTOR_NEW:
+    if submission.kind == Submission.Kind.ACTOR_NEW:
         index = _directory_index()
         if index is None:
             raise RuntimeError("No directory index page to add the structure to.")
@@ -290,7 +277,7 @@ def apply_submission(submission: Submission, user=None) -> Page | None:
         page.slug = unique_slug(parent, page.title)
         _attach_files(page, submission, user)
         parent.add_child(instance=page)
-    elif submission.kind == Submission.ACTOR_UPDATE:
+    elif submission.kind == Submission.Kind.ACTOR_UPDATE:
         page = ActorPage.objects.select_for_update().get(pk=submission.target_page_id)
         apply_actor_data(page, changed_fields(page, submission.data))
         _attach_files(page, submission, user)
@@ -302,7 +289,9 @@ def apply_submission(submission: Submission, user=None) -> Page | None:
             return None
     revision = page.save_revision(user=user, log_action=True)
     revision.publish(user=user, skip_permission_checks=True)
-    Submission.objects.filter(pk=submission.pk).update(result_page=page, status=Submission.APPROVED)
+    Submission.objects.filter(pk=submission.pk).update(
+        result_page=page, status=Submission.Status.APPROVED
+    )
     submission.result_page = page
-    submission.status = Submission.APPROVED
+    submission.status = Submission.Status.APPROVED
     return page

@@ -24,8 +24,8 @@ def on_task_rejected(sender, instance, user=None, **kwargs):
     submission = _submission_of(instance.workflow_state)
     if submission is None:
         return
-    Submission.objects.filter(pk=submission.pk).update(status=Submission.CHANGES_REQUESTED)
-    submission.status = Submission.CHANGES_REQUESTED
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.CHANGES_REQUESTED)
+    submission.status = Submission.Status.CHANGES_REQUESTED
     notifications.send_changes_requested(submission, instance.comment)
 
 
@@ -35,8 +35,8 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
     submission = _submission_of(instance.workflow_state)
     if submission is None:
         return
-    Submission.objects.filter(pk=submission.pk).exclude(status=Submission.APPROVED).update(
-        status=Submission.PENDING
+    Submission.objects.filter(pk=submission.pk).exclude(status=Submission.Status.APPROVED).update(
+        status=Submission.Status.PENDING
     )
 
 
@@ -45,7 +45,7 @@ def on_published(sender, instance, revision=None, **kwargs):
     the page, publishes it and tells the submitter."""
     from .services import apply_submission
 
-    if instance.status == Submission.APPROVED and instance.result_page_id:
+    if instance.status == Submission.Status.APPROVED and instance.result_page_id:
         # Published again after approval (e.g. a moderator's note): the
         # page exists already; never create it twice.
         logger.info("Submission %s was already applied", instance.pk)
@@ -71,8 +71,8 @@ def on_workflow_cancelled(sender, instance: WorkflowState, user=None, **kwargs):
     if submission is None:
         return
     # Kept, with its history: only its status says it was closed unpublished.
-    Submission.objects.filter(pk=submission.pk).exclude(status=Submission.APPROVED).update(
-        status=Submission.CANCELLED
+    Submission.objects.filter(pk=submission.pk).exclude(status=Submission.Status.APPROVED).update(
+        status=Submission.Status.CANCELLED
     )
 
 

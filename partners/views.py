@@ -2,6 +2,11 @@
 
 Partners never reach the Wagtail admin; everything they may do is here,
 scoped to the fiches their account is linked to (`PartnerAccess`).
+
+Every proposal form is a `ProposalFormView`: the public ones (a structure, an
+update of a fiche, a call for projects), the partner space's (an update of a
+fiche, a call, an update of a call) and the correction form of a proposal
+whose changes were requested (`CorrectionView`, on its follow page).
 """
 
 from __future__ import annotations
@@ -14,18 +19,26 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.models import ActorPage
 
-from . import conf, display, notifications, ratelimit, services
+from . import calls, conf, display, notifications, ratelimit, services
 from .forms import LoginLinkForm, PartnerActorForm, PublicActorForm
 from .models import Submission
 
 LOGIN_SALT = "partners.login-link"
+Kind, Origin, Status = Submission.Kind, Submission.Origin, Submission.Status
+CALL_KINDS = (Kind.CALL_NEW, Kind.CALL_UPDATE)
+PROPOSE_UPDATE = gettext_lazy("Proposer une mise à jour")
+NOTHING_CHANGED = gettext_lazy(
+    "Vous n'avez rien modifié : changez au moins un champ ou écrivez un message."
+)
 
 
 def _private(response):
@@ -39,10 +52,6 @@ def _private(response):
     return response
 
 
-def _files(form) -> dict:
-    return {name: form.cleaned_data.get(name) for name in ("logo", "document")}
-
-
 def _rate_limited(request):
     return render(
         request,
@@ -52,264 +61,20 @@ def _rate_limited(request):
     )
 
 
-# --- Public forms -------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD"])
-def propose_index(request):
-    from . import calls
-
-    return render(
-        request, "partners/propose_index.html", {"calls_enabled": calls.calls_index() is not None}
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def propose_actor(request):
-    return _public_actor_form(request, target=None)
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def propose_update(request, page_id: int):
-    target = get_object_or_404(ActorPage.objects.live().public(), pk=page_id)
-    return _public_actor_form(request, target=target)
-
-
-def _proposal_for(form, target) -> tuple[dict, str]:
-    """The proposed values (for an update, only what changed) and the
-    title the submission is listed under."""
-    data = form.proposal_data()
-    if target is None:
-        return data, data["title"]
-    data.pop("organiser_name", None)
-    return services.changed_fields(target, data), data.get("title") or target.title
-
-
-def _submitter(form) -> dict:
-    return {
-        "submitter_name": form.cleaned_data["submitter_name"],
-        "submitter_email": form.cleaned_data["submitter_email"],
-        "submitter_organisation": form.cleaned_data["submitter_organisation"],
-        "language": translation.get_language() or "fr",
-    }
-
-
-def _account_submitter(user, organisation: str) -> dict:
-    return {
-        "submitter_name": user.get_full_name() or user.get_username(),
-        "submitter_email": user.email,
-        "submitter_organisation": organisation,
-        "language": translation.get_language() or "fr",
-    }
-
-
-def _form_page(request, form, **context):
-    return render(request, "partners/propose_form.html", {"form": form, **context})
-
-
-def _nothing_changed(form, data, file_field="document") -> bool:
-    if data or form.cleaned_data.get("logo") or form.cleaned_data.get(file_field):
-        return False
-    if form.cleaned_data.get("message"):
-        return False
-    form.add_error(
-        None, _("Vous n'avez rien modifié : changez au moins un champ ou écrivez un message.")
-    )
-    return True
-
-
-def _public_actor_form(request, *, target):
-    if request.method == "POST":
-        if not ratelimit.hit(request, "propose"):
-            return _rate_limited(request)
-        form = PublicActorForm(request.POST, request.FILES)
-        if form.honeypot_filled:
-            # Robots get the same answer as people, and nothing is created.
-            return redirect("partners:thanks")
-        if form.is_valid():
-            data, title = _proposal_for(form, target)
-            if target is None or not _nothing_changed(form, data):
-                data.setdefault("title", title)
-                submission, _created = services.create_submission(
-                    kind=Submission.ACTOR_UPDATE if target else Submission.ACTOR_NEW,
-                    origin=Submission.PUBLIC,
-                    data=data,
-                    files=_files(form),
-                    submitter=_submitter(form),
-                    message=form.cleaned_data.get("message", ""),
-                    target_page=target,
-                    actor=target,
-                    form_token=form.cleaned_data.get("form_token"),
-                )
-                return redirect(
-                    reverse("partners:follow", args=[submission.follow_key]) + "?recu=1"
-                )
-    else:
-        form = PublicActorForm(initial=services.actor_initial(target) if target else None)
-    if target is None:
-        return _form_page(
-            request,
-            form,
-            public=True,
-            heading=_("Proposer une structure"),
-            crumb=_("Proposer une structure"),
-            lead=_(
-                "Présentez une structure de l'économie sociale et solidaire : sa fiche sera "
-                "publiée dans l'annuaire après vérification par l'équipe de modération."
-            ),
-        )
-    return _form_page(
-        request,
-        form,
-        public=True,
-        target=target,
-        kicker=_("Proposer une mise à jour"),
-        heading=target.title,
-        crumb=_("Proposer une mise à jour"),
-        lead=_(
-            "Modifiez ce qui doit l'être : la fiche publiée ne change qu'après vérification "
-            "par l'équipe de modération."
-        ),
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def propose_call(request):
-    from . import calls
-
-    if calls.calls_index() is None:
-        raise Http404
-    if request.method == "POST":
-        if not ratelimit.hit(request, "propose"):
-            return _rate_limited(request)
-        form = calls.PublicCallForm(request.POST, request.FILES)
-        if form.honeypot_filled:
-            return redirect("partners:thanks")
-        if form.is_valid():
-            data = form.proposal_data()
-            submission, _created = services.create_submission(
-                kind=Submission.CALL_NEW,
-                origin=Submission.PUBLIC,
-                data=data,
-                files={"document": form.cleaned_data.get("rules")},
-                submitter=_submitter(form),
-                message=form.cleaned_data.get("message", ""),
-                form_token=form.cleaned_data.get("form_token"),
-            )
-            return redirect(reverse("partners:follow", args=[submission.follow_key]) + "?recu=1")
-    else:
-        form = calls.PublicCallForm()
-    return _form_page(
-        request,
-        form,
-        public=True,
-        heading=_("Proposer un appel à projets"),
-        crumb=_("Proposer un appel à projets"),
-        lead=_(
-            "Un appel à projets, un appel à manifestation d'intérêt ou un prix ouvert aux "
-            "acteurs de l'ESS : il sera publié après vérification par l'équipe de modération."
-        ),
-    )
-
-
-@require_http_methods(["GET", "HEAD"])
-def thanks(request):
-    return render(request, "partners/thanks.html", {})
-
-
-def _target_of(submission):
-    if not submission.is_update or not submission.target_page_id:
-        return None
-    page = submission.target_page
-    return page.specific if page is not None else None
-
-
-def _correction_initial(submission, target) -> dict:
-    from django.utils import timezone
-    from django.utils.dateparse import parse_datetime
-
-    initial = services.initial_for(target) if target is not None else {}
-    initial.update(submission.data)
-    if isinstance(initial.get("deadline"), str) and initial["deadline"]:
-        parsed = parse_datetime(initial["deadline"])
-        initial["deadline"] = timezone.localtime(parsed) if parsed else ""
-    if submission.kind == Submission.CALL_NEW and submission.actor_id:
-        initial["organiser_name"] = str(submission.actor_id)
-    return initial
-
-
-def _correction_form_class(submission, user):
-    """The form a correction uses, and its extra arguments."""
-    from . import calls
-
-    if submission.is_actor:
-        return PartnerActorForm, {}
-    if submission.kind == Submission.CALL_UPDATE:
-        return calls.PartnerCallUpdateForm, {}
-    if submission.origin == Submission.PARTNER and user is not None:
-        return calls.PartnerCallForm, {"actors": list(partner_actors(user))}
-    return calls.CallCorrectionForm, {}
-
-
-def _correction_form(request, submission, *, user=None):
-    """Returns (form, done): the correction form shown while changes are
-    requested; `done` once the correction was resubmitted."""
-    if submission.status != Submission.CHANGES_REQUESTED:
-        return None, False
-    form_class, extra = _correction_form_class(submission, user)
-    target = _target_of(submission)
-    if request.method != "POST":
-        return form_class(initial=_correction_initial(submission, target), **extra), False
-    form = form_class(request.POST, request.FILES, **extra)
-    if not form.is_valid():
-        return form, False
-    data, title = _proposal_for(form, target)
-    data.setdefault("title", title)
-    if form_class.__name__ == "PartnerCallForm":
-        actor = next(a for a in extra["actors"] if str(a.pk) == data["organiser_name"])
-        data["organiser_name"] = actor.title
-        submission.actor = actor
-    files = _files(form)
+def _files(form) -> dict:
+    """The uploads kept on the submission (a call's rules are its document)."""
     if "rules" in form.fields:
-        files = {"document": form.cleaned_data.get("rules")}
-    services.resubmit(
-        submission,
-        data=data,
-        files=files,
-        message=form.cleaned_data.get("message", ""),
-        user=user,
-    )
-    return form, True
+        return {"document": form.cleaned_data.get("rules")}
+    return {name: form.cleaned_data.get(name) for name in ("logo", "document")}
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def follow(request, key: str):
-    """The submitter's private link: status, moderators' comments, and the
-    correction form when changes were requested."""
-    submission = get_object_or_404(Submission, follow_key=key, origin=Submission.PUBLIC)
-    form, done = _correction_form(request, submission)
-    if done:
-        return _private(redirect(reverse("partners:follow", args=[key]) + "?corrige=1"))
-    response = render(
-        request,
-        "partners/follow.html",
-        {
-            "submission": submission,
-            "comments": submission.moderator_comments(),
-            "rows": display.proposal_rows(submission),
-            "form": form,
-            "received": "recu" in request.GET,
-            "corrected": "corrige" in request.GET,
-        },
-    )
-    return _private(response)
+def _submission_url(submission, *, space: bool) -> str:
+    if space:
+        return reverse("partners:space_submission", args=[submission.pk])
+    return reverse("partners:follow", args=[submission.follow_key])
 
 
-# --- Partner space ------------------------------------------------------------------
+# --- Partner accounts ---------------------------------------------------------------
 
 
 def partner_actors(user):
@@ -322,7 +87,7 @@ def visible_submissions(user):
     public's (which hold third parties' personal data)."""
     actor_ids = list(partner_actors(user).values_list("pk", flat=True))
     return Submission.objects.filter(
-        Q(user=user) | Q(origin=Submission.PARTNER, actor_id__in=actor_ids)
+        Q(user=user) | Q(origin=Origin.PARTNER, actor_id__in=actor_ids)
     ).select_related("actor", "result_page")
 
 
@@ -336,12 +101,346 @@ def partner_required(view):
     return wrapper
 
 
+# --- The proposal forms -------------------------------------------------------------
+
+
+class ProposalFormView(View):
+    """A proposal form. GET shows it (for an update, with the live page's
+    values); POST saves the proposal when the form is valid and proposes
+    something, else shows the form again with what the person typed (files
+    excepted: browsers cannot refill them).
+
+    Subclasses say what the form is about (`load` sets `target`, the page an
+    update changes, and `actor`, the fiche the proposal belongs to), which
+    form (`form_class`, `get_form_kwargs`, `get_initial`), the page's texts,
+    and what a valid form does (`form_valid`)."""
+
+    http_method_names = ["get", "head", "post"]
+    template_name = "partners/propose_form.html"
+    form_class = None
+    kinds = (Kind.ACTOR_NEW, Kind.ACTOR_UPDATE)  # (new, update)
+    space = False  # the partner space: the signed-in account proposes
+    rate_scope = None  # each post counts against this rate limit
+    refuse_unchanged = True  # an update must change something
+    heading = lead = update_lead = ""  # a new proposal's title, its lead; an update's lead
+    target = actor = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() in self.http_method_names:
+            self.load(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs):
+        """Find what the form is about; Http404 when it is not there or not
+        the partner's."""
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        if self.rate_scope and not ratelimit.hit(request, self.rate_scope):
+            return _rate_limited(request)
+        form = self.get_form()
+        if getattr(form, "honeypot_filled", False):
+            # Robots get the same answer as people, and nothing is created.
+            return redirect("partners:thanks")
+        if form is not None and form.is_valid():
+            data = self.proposal(form)
+            if data is not None:
+                return self.form_valid(form, data)
+        return self.render(form)
+
+    def get_form_class(self):
+        return self.form_class
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_initial(self) -> dict | None:
+        return services.initial_for(self.target) if self.target is not None else None
+
+    def get_form(self):
+        form_class, kwargs = self.get_form_class(), self.get_form_kwargs()
+        if self.request.method == "POST":
+            return form_class(self.request.POST, self.request.FILES, **kwargs)
+        return form_class(initial=self.get_initial(), **kwargs)
+
+    def proposal(self, form) -> dict | None:
+        """The proposed values (for an update, only what changed), or None
+        when an update changes nothing (the form then says so)."""
+        data = form.proposal_data()
+        if self.target is None:
+            title = data["title"]
+        else:
+            data.pop("organiser_name", None)
+            title = data.get("title") or self.target.title
+            data = services.changed_fields(self.target, data)
+            message, uploads = form.cleaned_data.get("message"), any(_files(form).values())
+            if self.refuse_unchanged and not (data or message or uploads):
+                form.add_error(None, NOTHING_CHANGED)
+                return None
+        data.setdefault("title", title)
+        # A partner's call: the fiche chosen as its organiser.
+        self.actor = getattr(form, "organiser", None) or self.actor
+        return data
+
+    def submitter(self, form) -> dict:
+        """Who proposes: the partner's account, or the person's own details."""
+        if self.space:
+            user = self.request.user
+            name, email = user.get_full_name() or user.get_username(), user.email
+            organisation = self.actor.title
+        else:
+            name, email, organisation = (
+                form.cleaned_data[field]
+                for field in ("submitter_name", "submitter_email", "submitter_organisation")
+            )
+        return {
+            "submitter_name": name,
+            "submitter_email": email,
+            "submitter_organisation": organisation,
+            "language": translation.get_language() or "fr",
+        }
+
+    def form_valid(self, form, data):
+        submission, _created = services.create_submission(
+            kind=self.kinds[self.target is not None],
+            origin=Origin.PARTNER if self.space else Origin.PUBLIC,
+            data=data,
+            files=_files(form),
+            submitter=self.submitter(form),
+            message=form.cleaned_data.get("message", ""),
+            user=self.request.user if self.space else None,
+            target_page=self.target,
+            actor=self.actor,
+            form_token=form.cleaned_data.get("form_token"),
+        )
+        url = _submission_url(submission, space=self.space)
+        return redirect(url if self.space else url + "?recu=1")
+
+    def get_context_data(self, form) -> dict:
+        context = {"form": form, "space" if self.space else "public": True}
+        if self.target is None:
+            return {**context, "heading": self.heading, "crumb": self.heading, "lead": self.lead}
+        return {
+            **context,
+            "target": self.target,
+            "kicker": PROPOSE_UPDATE,
+            "heading": self.target.title,
+            "crumb": PROPOSE_UPDATE,
+            "lead": self.update_lead,
+        }
+
+    def render(self, form):
+        return render(self.request, self.template_name, self.get_context_data(form))
+
+
+class ActorProposal(ProposalFormView):
+    """« Proposer une structure », and « Proposer une mise à jour » of a
+    live fiche: anyone, no account; rate limited, with a honeypot."""
+
+    form_class = PublicActorForm
+    rate_scope = "propose"
+    heading = gettext_lazy("Proposer une structure")
+    lead = gettext_lazy(
+        "Présentez une structure de l'économie sociale et solidaire : sa fiche sera "
+        "publiée dans l'annuaire après vérification par l'équipe de modération."
+    )
+    update_lead = gettext_lazy(
+        "Modifiez ce qui doit l'être : la fiche publiée ne change qu'après vérification "
+        "par l'équipe de modération."
+    )
+
+    def load(self, page_id=None):
+        if page_id is not None:
+            live = ActorPage.objects.live().public()
+            self.target = self.actor = get_object_or_404(live, pk=page_id)
+
+
+class CallProposal(ProposalFormView):
+    """« Proposer un appel à projets »: anyone, no account."""
+
+    form_class = calls.PublicCallForm
+    kinds = CALL_KINDS
+    rate_scope = "propose"
+    heading = gettext_lazy("Proposer un appel à projets")
+    lead = gettext_lazy(
+        "Un appel à projets, un appel à manifestation d'intérêt ou un prix ouvert aux "
+        "acteurs de l'ESS : il sera publié après vérification par l'équipe de modération."
+    )
+
+    def load(self):
+        if calls.calls_index() is None:
+            raise Http404
+
+
+class SpaceActorUpdate(ProposalFormView):
+    """A partner's update of one of their organisation's fiches."""
+
+    form_class = PartnerActorForm
+    space = True
+    update_lead = gettext_lazy(
+        "La fiche publiée ne change qu'après vérification par l'équipe de modération."
+    )
+
+    def load(self, page_id):
+        self.actor = partner_actors(self.request.user).filter(pk=page_id).first()
+        if self.actor is None:
+            raise Http404
+        self.target = ActorPage.objects.live().filter(pk=page_id).first() or self.actor
+
+
+class SpaceCallProposal(ProposalFormView):
+    """A partner's new call, organised by one of their fiches."""
+
+    form_class = calls.PartnerCallForm
+    kinds = CALL_KINDS
+    space = True
+    heading = gettext_lazy("Proposer un appel à projets")
+    lead = gettext_lazy("Il sera publié après vérification par l'équipe de modération.")
+
+    def load(self):
+        self.actors = list(partner_actors(self.request.user))
+        if not self.actors or calls.calls_index() is None:
+            raise Http404
+
+    def get_form_kwargs(self) -> dict:
+        return {"actors": self.actors}
+
+
+class SpaceCallUpdate(ProposalFormView):
+    """A partner's update of a call one of their fiches organises."""
+
+    form_class = calls.PartnerCallUpdateForm
+    kinds = CALL_KINDS
+    space = True
+    update_lead = gettext_lazy(
+        "L'appel publié ne change qu'après vérification par l'équipe de modération."
+    )
+
+    def load(self, page_id):
+        actors = list(partner_actors(self.request.user))
+        organised = calls.calls_of_actors([actor.pk for actor in actors])
+        self.target = next((call for call in organised if call.pk == page_id), None)
+        if self.target is None:
+            raise Http404
+        organiser_ids = set(self.target.organisers.values_list("actor_id", flat=True))
+        self.actor = next(actor for actor in actors if actor.pk in organiser_ids)
+
+
+class CorrectionView(ProposalFormView):
+    """A proposal's own page: its status, the moderators' comments and,
+    while changes are requested, the form to correct it (the correction is
+    a new revision of the proposal, and moderation resumes)."""
+
+    template_name = "partners/follow.html"
+    refuse_unchanged = False
+
+    def get_form(self):
+        if self.submission.status != Status.CHANGES_REQUESTED:
+            return None
+        if self.submission.is_update and self.submission.target_page is not None:
+            self.target = self.submission.target_page.specific
+        return super().get_form()
+
+    def get_form_class(self):
+        if self.submission.is_actor:
+            return PartnerActorForm
+        if self.submission.kind == Kind.CALL_UPDATE:
+            return calls.PartnerCallUpdateForm
+        if self.submission.origin == Origin.PARTNER:
+            return calls.PartnerCallForm
+        return calls.CallCorrectionForm
+
+    def get_form_kwargs(self) -> dict:
+        if self.get_form_class() is calls.PartnerCallForm:
+            return {"actors": list(partner_actors(self.request.user))}
+        return {}
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial() or {}
+        initial.update(self.submission.data)
+        if isinstance(initial.get("deadline"), str) and initial["deadline"]:
+            parsed = parse_datetime(initial["deadline"])
+            initial["deadline"] = timezone.localtime(parsed) if parsed else ""
+        if self.submission.kind == Kind.CALL_NEW and self.submission.actor_id:
+            initial["organiser_name"] = str(self.submission.actor_id)
+        return initial
+
+    def form_valid(self, form, data):
+        if self.actor is not None:
+            self.submission.actor = self.actor
+        services.resubmit(
+            self.submission,
+            data=data,
+            files=_files(form),
+            message=form.cleaned_data.get("message", ""),
+            user=self.request.user if self.space else None,
+        )
+        return redirect(_submission_url(self.submission, space=self.space) + "?corrige=1")
+
+    def get_context_data(self, form) -> dict:
+        submission = self.submission
+        return {
+            "submission": submission,
+            "comments": submission.moderator_comments(),
+            "rows": display.proposal_rows(submission),
+            "form": form,
+            **({"space": True} if self.space else {"received": "recu" in self.request.GET}),
+            "corrected": "corrige" in self.request.GET,
+        }
+
+
+class FollowCorrection(CorrectionView):
+    """The submitter's private link (a public proposal)."""
+
+    def load(self, key):
+        self.submission = get_object_or_404(Submission, follow_key=key, origin=Origin.PUBLIC)
+
+    def render(self, form):
+        return _private(super().render(form))
+
+    def form_valid(self, form, data):
+        return _private(super().form_valid(form, data))
+
+
+class SpaceCorrection(CorrectionView):
+    """A proposal of the partner's organisation, in their space."""
+
+    space = True
+
+    def load(self, pk):
+        self.submission = get_object_or_404(visible_submissions(self.request.user), pk=pk)
+
+
+propose_actor = propose_update = never_cache(ActorProposal.as_view())
+propose_call = never_cache(CallProposal.as_view())
+follow = never_cache(FollowCorrection.as_view())
+space_propose_update = never_cache(partner_required(SpaceActorUpdate.as_view()))
+space_propose_call = never_cache(partner_required(SpaceCallProposal.as_view()))
+space_propose_call_update = never_cache(partner_required(SpaceCallUpdate.as_view()))
+space_submission = never_cache(partner_required(SpaceCorrection.as_view()))
+
+
+# --- Other pages --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def propose_index(request):
+    return render(
+        request, "partners/propose_index.html", {"calls_enabled": calls.calls_index() is not None}
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def thanks(request):
+    return render(request, "partners/thanks.html", {})
+
+
 @never_cache
 @partner_required
 @require_http_methods(["GET", "HEAD"])
 def space_home(request):
-    from . import calls
-
     actors = list(partner_actors(request.user))
     submissions = list(visible_submissions(request.user)[:100])
     calls_enabled = bool(actors) and calls.calls_index() is not None
@@ -354,154 +453,6 @@ def space_home(request):
             "calls_enabled": calls_enabled,
             "calls": calls.calls_of_actors([a.pk for a in actors]) if calls_enabled else [],
             "space": True,
-        },
-    )
-
-
-@never_cache
-@partner_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def space_propose_update(request, page_id: int):
-    actor = partner_actors(request.user).filter(pk=page_id).first()
-    if actor is None:
-        raise Http404
-    live = ActorPage.objects.live().filter(pk=actor.pk).first() or actor
-    if request.method == "POST":
-        form = PartnerActorForm(request.POST, request.FILES)
-        if form.is_valid():
-            data, title = _proposal_for(form, live)
-            if not _nothing_changed(form, data):
-                data.setdefault("title", title)
-                user = request.user
-                submission, _created = services.create_submission(
-                    kind=Submission.ACTOR_UPDATE,
-                    origin=Submission.PARTNER,
-                    data=data,
-                    files=_files(form),
-                    submitter=_account_submitter(user, actor.title),
-                    message=form.cleaned_data.get("message", ""),
-                    user=user,
-                    target_page=live,
-                    actor=actor,
-                    form_token=form.cleaned_data.get("form_token"),
-                )
-                return redirect("partners:space_submission", pk=submission.pk)
-    else:
-        form = PartnerActorForm(initial=services.actor_initial(live))
-    return _form_page(
-        request,
-        form,
-        space=True,
-        target=live,
-        kicker=_("Proposer une mise à jour"),
-        heading=live.title,
-        crumb=_("Proposer une mise à jour"),
-        lead=_("La fiche publiée ne change qu'après vérification par l'équipe de modération."),
-    )
-
-
-@never_cache
-@partner_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def space_propose_call(request):
-    from . import calls
-
-    actors = list(partner_actors(request.user))
-    if not actors or calls.calls_index() is None:
-        raise Http404
-    if request.method == "POST":
-        form = calls.PartnerCallForm(request.POST, request.FILES, actors=actors)
-        if form.is_valid():
-            data = form.proposal_data()
-            actor = next(a for a in actors if str(a.pk) == data["organiser_name"])
-            data["organiser_name"] = actor.title
-            submission, _created = services.create_submission(
-                kind=Submission.CALL_NEW,
-                origin=Submission.PARTNER,
-                data=data,
-                files={"document": form.cleaned_data.get("rules")},
-                submitter=_account_submitter(request.user, actor.title),
-                message=form.cleaned_data.get("message", ""),
-                user=request.user,
-                actor=actor,
-                form_token=form.cleaned_data.get("form_token"),
-            )
-            return redirect("partners:space_submission", pk=submission.pk)
-    else:
-        form = calls.PartnerCallForm(actors=actors)
-    return _form_page(
-        request,
-        form,
-        space=True,
-        heading=_("Proposer un appel à projets"),
-        crumb=_("Proposer un appel à projets"),
-        lead=_("Il sera publié après vérification par l'équipe de modération."),
-    )
-
-
-@never_cache
-@partner_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def space_propose_call_update(request, page_id: int):
-    from . import calls
-
-    actors = list(partner_actors(request.user))
-    call = next((c for c in calls.calls_of_actors([a.pk for a in actors]) if c.pk == page_id), None)
-    if call is None:
-        raise Http404
-    organiser_ids = set(call.organisers.values_list("actor_id", flat=True))
-    actor = next(a for a in actors if a.pk in organiser_ids)
-    if request.method == "POST":
-        form = calls.PartnerCallUpdateForm(request.POST, request.FILES)
-        if form.is_valid():
-            data, title = _proposal_for(form, call)
-            if not _nothing_changed(form, data, file_field="rules"):
-                data.setdefault("title", title)
-                submission, _created = services.create_submission(
-                    kind=Submission.CALL_UPDATE,
-                    origin=Submission.PARTNER,
-                    data=data,
-                    files={"document": form.cleaned_data.get("rules")},
-                    submitter=_account_submitter(request.user, actor.title),
-                    message=form.cleaned_data.get("message", ""),
-                    user=request.user,
-                    target_page=call,
-                    actor=actor,
-                    form_token=form.cleaned_data.get("form_token"),
-                )
-                return redirect("partners:space_submission", pk=submission.pk)
-    else:
-        form = calls.PartnerCallUpdateForm(initial=calls.call_initial(call))
-    return _form_page(
-        request,
-        form,
-        space=True,
-        target=call,
-        kicker=_("Proposer une mise à jour"),
-        heading=call.title,
-        crumb=_("Proposer une mise à jour"),
-        lead=_("L'appel publié ne change qu'après vérification par l'équipe de modération."),
-    )
-
-
-@never_cache
-@partner_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def space_submission(request, pk: int):
-    submission = get_object_or_404(visible_submissions(request.user), pk=pk)
-    form, done = _correction_form(request, submission, user=request.user)
-    if done:
-        return redirect(reverse("partners:space_submission", args=[pk]) + "?corrige=1")
-    return render(
-        request,
-        "partners/follow.html",
-        {
-            "submission": submission,
-            "comments": submission.moderator_comments(),
-            "rows": display.proposal_rows(submission),
-            "form": form,
-            "space": True,
-            "corrected": "corrige" in request.GET,
         },
     )
 

@@ -6,7 +6,7 @@ PostgreSQL when DATABASE_URL points to it).
 Runs when /usr/bin/chromium exists. CI sets REQUIRE_BROWSER=1 and installs
 Chromium first (bin/install-system-deps), so there a missing browser fails.
 
-Each app's browser tests live in `tests/test_browser*.py`, mark themselves
+Each app's browser tests live in `tests/browser/`, mark themselves
 `pytestmark = pytest.mark.browser` and use `live_site`, `browser`, `page`,
 and `axe_violations(tab, path)`.
 """

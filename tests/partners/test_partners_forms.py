@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from directory.models import ActorPage
 from partners.models import Submission
-from partners.testing import (
+from partners.validation import plain_to_richtext
+from tests.partners.helpers import (
     actor_payload,
     edit_url,
     emails_to,
@@ -23,7 +24,6 @@ from partners.testing import (
     update_url,
     workflow_action_url,
 )
-from partners.validation import plain_to_richtext
 
 pytestmark = pytest.mark.django_db
 
@@ -300,7 +300,7 @@ def test_smtp_failure_keeps_the_submission_and_shows_it_to_moderators(client):
         response = client.post(propose_url(), actor_payload(title="Structure Panne Courriel"))
     assert response.status_code == 302
     submission = Submission.objects.get(title="Structure Panne Courriel")
-    assert submission.status == Submission.PENDING
+    assert submission.status == Submission.Status.PENDING
     assert submission.current_workflow_state is not None
     assert "SMTP injoignable" in submission.email_error
     staff = client.__class__()

@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry, TaskState, WorkflowState
 
 from directory.models import ActorPage
 from partners.models import Submission
-from partners.testing import actor_payload, current_task_state, directory_index, propose_url
+from tests.partners.helpers import actor_payload, current_task_state, directory_index, propose_url
 
 COUNT = 20
 PREFIX = "Simultanée Ouistiti"

@@ -9,7 +9,7 @@ from wagtail.models import WorkflowState
 
 from directory.models import ActorPage
 from partners.models import Submission
-from partners.testing import (
+from tests.partners.helpers import (
     actor_payload,
     directory_index,
     edit_url,
@@ -46,7 +46,10 @@ def test_public_submission_changes_requested_corrected_then_approved(client):
     submission = Submission.objects.get(title="Ressourcerie Quetzalcoatl")
     follow = reverse("partners:follow", args=[submission.follow_key])
     assert response.status_code == 302 and response["Location"].startswith(follow)
-    assert submission.origin == Submission.PUBLIC and submission.status == Submission.PENDING
+    assert (
+        submission.origin == Submission.Origin.PUBLIC
+        and submission.status == Submission.Status.PENDING
+    )
     assert submission.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
     assert not ActorPage.objects.filter(title="Ressourcerie Quetzalcoatl").exists()
     acknowledgement = emails_to(SUBMITTER)
@@ -60,7 +63,7 @@ def test_public_submission_changes_requested_corrected_then_approved(client):
     assert staff.get(edit_url(submission)).status_code == 200
     _reject(staff, submission, "Merci d'indiquer la commune exacte.")
     submission.refresh_from_db()
-    assert submission.status == Submission.CHANGES_REQUESTED
+    assert submission.status == Submission.Status.CHANGES_REQUESTED
     changes = emails_to(SUBMITTER)[-1]
     assert len(emails_to(SUBMITTER)) == 2
     assert "Merci d'indiquer la commune exacte." in changes.body and follow in changes.body
@@ -73,7 +76,7 @@ def test_public_submission_changes_requested_corrected_then_approved(client):
     response = client.post(follow, correction)
     assert response.status_code == 302
     submission.refresh_from_db()
-    assert submission.status == Submission.PENDING
+    assert submission.status == Submission.Status.PENDING
     assert submission.data["city"] == "Fontenay-aux-Roses"
     assert submission.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
     assert len(emails_to(SUBMITTER)) == 2  # no email for their own correction
@@ -81,7 +84,7 @@ def test_public_submission_changes_requested_corrected_then_approved(client):
     # 4. The moderator approves: the fiche is created and published.
     _approve(staff, submission)
     submission.refresh_from_db()
-    assert submission.status == Submission.APPROVED
+    assert submission.status == Submission.Status.APPROVED
     actor = ActorPage.objects.get(title="Ressourcerie Quetzalcoatl")
     assert actor.live and actor.get_parent().pk == directory_index().pk
     assert actor.city == "Fontenay-aux-Roses" and actor.departement == "92"
@@ -114,7 +117,7 @@ def test_update_never_touches_the_live_fiche_before_approval(client):
     payload = update_payload(actor, summary="Nouvelle présentation proposée.")
     assert client.post(update_url(actor), payload).status_code == 302
     submission = Submission.objects.get(target_page=actor)
-    assert submission.kind == Submission.ACTOR_UPDATE
+    assert submission.kind == Submission.Kind.ACTOR_UPDATE
     assert submission.data == {"summary": "Nouvelle présentation proposée.", "title": actor.title}
 
     actor.refresh_from_db()
@@ -172,11 +175,11 @@ def test_cancelled_workflow_keeps_the_submission(client):
     submission = Submission.objects.get(title="Structure Pangolin")
     submission.current_workflow_state.cancel(user=admin)
     submission.refresh_from_db()
-    assert submission.status == Submission.CANCELLED
+    assert submission.status == Submission.Status.CANCELLED
     # A moderator may put it back in moderation later.
     submission.get_workflow().start(submission, user=admin)
     submission.refresh_from_db()
-    assert submission.status == Submission.PENDING
+    assert submission.status == Submission.Status.PENDING
     assert Submission.objects.filter(pk=submission.pk).exists()
     assert not ActorPage.objects.filter(title="Structure Pangolin").exists()
 

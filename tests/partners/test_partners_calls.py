@@ -12,7 +12,7 @@ from calls_for_projects import vocab
 from calls_for_projects.models import CallDocument, CallForProjectsPage, CallOrganiser
 from partners import calls as partner_calls
 from partners.models import Submission
-from partners.testing import (
+from tests.partners.helpers import (
     actor_payload,
     current_task_state,
     edit_url,
@@ -72,7 +72,7 @@ def test_public_call_proposal_becomes_a_call_page_on_approval(client):
     assert client.get(url).status_code == 200
     response = client.post(url, {**call_payload(), "rules": rules})
     assert response.status_code == 302
-    submission = Submission.objects.get(kind=Submission.CALL_NEW)
+    submission = Submission.objects.get(kind=Submission.Kind.CALL_NEW)
     assert submission.document and submission.data["opens_on"] == "2027-01-10"
     assert not CallForProjectsPage.objects.filter(title="Appel Colibri pour l'ESS").exists()
     assert len(emails_to("camille.proposante@example.net")) == 1
@@ -89,7 +89,7 @@ def test_public_call_proposal_becomes_a_call_page_on_approval(client):
     assert call.organisers.get().name == "Ville de Colibri"
     assert call.documents.get().kind == CallDocument.RULES
     assert '<a href="https://colibri.example/aap">' in call.description
-    assert submission.status == Submission.APPROVED
+    assert submission.status == Submission.Status.APPROVED
     assert len(emails_to("camille.proposante@example.net")) == 2
     public = client.get(call.url).content.decode()
     assert "Appel Colibri pour l&#x27;ESS" in public or "Appel Colibri pour l'ESS" in public
@@ -137,7 +137,7 @@ def test_partner_proposes_a_call_for_their_organisation(client):
     response = client.post(url, payload)
     submission = Submission.objects.get(title="Appel du Héron")
     assert response["Location"] == reverse("partners:space_submission", args=[submission.pk])
-    assert submission.origin == Submission.PARTNER and submission.actor_id == actor.pk
+    assert submission.origin == Submission.Origin.PARTNER and submission.actor_id == actor.pk
     _approve(submission)
     call = CallForProjectsPage.objects.get(title="Appel du Héron")
     assert call.organisers.get().actor_id == actor.pk
@@ -177,7 +177,7 @@ def test_partner_updates_their_call_and_only_theirs(client):
     payload["is_rolling"] = ""
     assert client.post(url, payload).status_code == 302
     submission = Submission.objects.get(target_page=call_a)
-    assert submission.kind == Submission.CALL_UPDATE
+    assert submission.kind == Submission.Kind.CALL_UPDATE
     assert submission.data == {
         "summary": "Résumé proposé par le partenaire.",
         "title": call_a.title,
@@ -199,3 +199,20 @@ def test_partner_updates_their_call_and_only_theirs(client):
     call_a.refresh_from_db()
     assert call_a.summary == "Résumé proposé par le partenaire."
     assert call_a.organisers.get().actor_id == actor_a.pk
+
+
+def test_the_follow_page_reads_a_proposed_call_with_its_own_labels_and_dates(client):
+    from partners.display import proposal_rows
+
+    client.post(reverse("partners:propose_call"), call_payload())
+    submission = Submission.objects.get(kind=Submission.Kind.CALL_NEW)
+    rows = dict(proposal_rows(submission))
+    # The call form's labels, not the structure form's (« Nom de la structure »).
+    assert rows["Intitulé de l'appel"] == "Appel Colibri pour l'ESS"
+    assert "Nom de la structure" not in rows
+    # Dates as people read them, never an ISO string.
+    assert rows["Date d'ouverture"] == "10 janvier 2027"
+    assert rows["Date et heure limites de dépôt"].startswith("31 mars 2027")
+    assert "T12:00" not in " ".join(rows.values())
+    response = client.get(reverse("partners:follow", args=[submission.follow_key]))
+    assert "10 janvier 2027" in response.content.decode()

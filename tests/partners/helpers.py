@@ -1,4 +1,4 @@
-"""Helpers shared by the partners tests (tests/test_partners_*.py)."""
+"""Helpers shared by the partners tests (tests/partners/test_partners_*.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from wagtail.models import Locale, TaskState
 
 from directory.models import ActorPage, DirectoryIndexPage
 from home.roles import ADMINISTRATORS, EDITORS, MODERATORS
-
-from .models import PartnerAccess, Submission
+from partners.models import PartnerAccess, Submission
 
 ROLE_GROUPS = {"redaction": EDITORS, "moderation": MODERATORS, "administration": ADMINISTRATORS}
 
@@ -70,7 +69,7 @@ def actor_payload(**overrides) -> dict:
 
 
 def update_payload(actor: ActorPage, **overrides) -> dict:
-    from .services import actor_initial
+    from partners.services import actor_initial
 
     data = actor_payload()
     data.update({key: value or "" for key, value in actor_initial(actor).items()})

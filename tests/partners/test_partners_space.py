@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from partners import services
 from partners.models import Submission
-from partners.testing import (
+from tests.partners.helpers import (
     actor_payload,
     current_task_state,
     emails_to,
@@ -111,7 +111,7 @@ def test_a_partner_proposes_an_update_and_follows_it(client):
     response = client.post(url, payload)
     submission = Submission.objects.get(target_page=actor)
     assert response["Location"] == reverse("partners:space_submission", args=[submission.pk])
-    assert submission.origin == Submission.PARTNER and submission.user == partner
+    assert submission.origin == Submission.Origin.PARTNER and submission.user == partner
     assert submission.submitter_email == partner.email
     assert submission.data["summary"] == "Présentation du partenaire."
     ack = emails_to(partner.email)[0]
@@ -128,7 +128,7 @@ def test_a_partner_proposes_an_update_and_follows_it(client):
     payload["summary"] = "Présentation corrigée (2024)."
     client.post(response["Location"], payload)
     submission.refresh_from_db()
-    assert submission.status == Submission.PENDING
+    assert submission.status == Submission.Status.PENDING
     assert submission.data["summary"] == "Présentation corrigée (2024)."
     actor.refresh_from_db()
     assert actor.summary == "Ancienne présentation."
@@ -159,7 +159,7 @@ def test_partners_never_see_another_organisations_or_the_publics_proposals(clien
     assert visible == {"Texte A", "Texte collègue A"}
     other = Submission.objects.get(data__summary="Texte B")
     assert client.get(reverse("partners:space_submission", args=[other.pk])).status_code == 404
-    public = Submission.objects.get(origin=Submission.PUBLIC)
+    public = Submission.objects.get(origin=Submission.Origin.PUBLIC)
     assert client.get(reverse("partners:space_submission", args=[public.pk])).status_code == 404
     assert "tiers@example.net" not in listed
     # Nor propose on another organisation's fiche.

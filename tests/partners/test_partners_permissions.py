@@ -7,7 +7,7 @@ The subject is `sub_a`, a proposal partner A made on fiche A. The columns:
 - view_draft: see sub_a's proposed content;
 - create: start a proposal on fiche A *as its organisation* (partner space;
   nobody adds one in the admin). The public form stays open to everyone,
-  anonymous included (tests/test_partners_forms.py);
+  anonymous included (tests/partners/test_partners_forms.py);
 - edit_own: correct a proposal one made oneself (anonymous and staff: a
   public proposal, through its private link; partners: in their space)
   once changes were requested;
@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from partners import services
 from partners.models import Submission
-from partners.testing import (
+from tests.partners.helpers import (
     actor_payload,
     current_task_state,
     edit_url,
@@ -54,8 +54,8 @@ PUBLIC_EMAIL = "secret.proposant@example.net"
 
 def _partner_submission(user, actor, summary):
     submission, _ = services.create_submission(
-        kind=Submission.ACTOR_UPDATE,
-        origin=Submission.PARTNER,
+        kind=Submission.Kind.ACTOR_UPDATE,
+        origin=Submission.Origin.PARTNER,
         data={"summary": summary, "title": actor.title},
         files={},
         submitter={
@@ -73,7 +73,7 @@ def _partner_submission(user, actor, summary):
 def _request_changes(submission):
     current_task_state(submission).specific.reject(comment="À préciser.")
     submission.refresh_from_db()
-    assert submission.status == Submission.CHANGES_REQUESTED
+    assert submission.status == Submission.Status.CHANGES_REQUESTED
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ def _submit(world, role, client):
     sub.refresh_from_db()
     state = sub.current_workflow_state
     in_progress = state is not None and state.status == "in_progress"
-    assert in_progress == (sub.status == Submission.PENDING)  # the dashboard agrees
+    assert in_progress == (sub.status == Submission.Status.PENDING)  # the dashboard agrees
     return in_progress
 
 
@@ -194,10 +194,10 @@ def _approve(world, role, client):
     # edit view (whoever holds the publish permission).
     client.post(workflow_action_url(sub, "approve"), {"comment": ""})
     sub.refresh_from_db()
-    if sub.status != Submission.APPROVED:
+    if sub.status != Submission.Status.APPROVED:
         client.post(edit_url(sub), {"moderator_note": "", "action-publish": "action-publish"})
     sub.refresh_from_db()
-    return sub.status == Submission.APPROVED and sub.live
+    return sub.status == Submission.Status.APPROVED and sub.live
 
 
 def _delete(world, role, client):

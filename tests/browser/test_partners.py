@@ -10,7 +10,7 @@ from tests.browser_fixtures import axe_violations, live_shell
 
 pytestmark = pytest.mark.browser
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 TITLE = "Navigateur Ressourcerie Hippocampe"
 MODERATOR = ("moderatrice-navigateur", "Hippocampe-Moderation-2026")
 
