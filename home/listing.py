@@ -36,6 +36,7 @@ with `method=`), its facets and its default order:
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -79,6 +80,24 @@ def themes() -> list:
 
 
 # --- Filters -------------------------------------------------------------------
+
+
+class _FieldCopies(dict):
+    """A listing form's `base_fields`. Django's form copies them with
+    `copy.deepcopy` for every form it builds; a filter form needs one copy of
+    each field and of its widget (what a form instance changes: attributes,
+    choices, error messages), not of everything they reference."""
+
+    def __deepcopy__(self, memo):
+        fields = {}
+        for name, original in self.items():
+            field_ = copy.copy(original)
+            field_.widget = copy.copy(original.widget)
+            field_.widget.attrs = dict(original.widget.attrs)
+            field_.error_messages = dict(original.error_messages)
+            field_.validators = list(original.validators)
+            fields[name] = field_
+        return fields
 
 
 class ListingQueryField(QueryField):
@@ -174,16 +193,28 @@ def _plausible_year(value) -> None:
         raise forms.ValidationError(_("année entre 1900 et 2100 attendue"), code="year")
 
 
+class CodeChoiceField(forms.ChoiceField):
+    """A choice validated against a set of codes: validating a request needs
+    the codes alone, the option list (labels, groups) is only set on a form
+    that is displayed (copying it into every form cost more than the rest of
+    a cached listing)."""
+
+    codes: frozenset = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.codes
+
+
 class ChoiceFilter(django_filters.ChoiceFilter):
     """A choice among codes. `choices` may be a list, or left out and given by
     the filter set's `load_choices()` (choices that depend on the content).
     Unknown codes are reported as « valeur inconnue »."""
 
-    field_class = forms.ChoiceField
+    field_class = CodeChoiceField
 
-    def __init__(self, *args, empty_label=None, **kwargs):
+    def __init__(self, *args, empty_label=None, choices=(), **kwargs):
         self.empty_label = empty_label
-        kwargs.setdefault("choices", [])
+        self.static_choices = list(choices)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -345,12 +376,44 @@ class ListingFilterSet(django_filters.FilterSet):
         self.now = now or timezone.now()
         if queryset is None and scope is not None:
             queryset = self.base_queryset(scope)
-        super().__init__(data if data is not None else {}, queryset, request=request)
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        # What django-filter's __init__ does, with a shallow copy of each
+        # filter instead of a deep one (choices and lazy labels included).
         self.is_bound = True
-        if not self.sort_choices:
-            del self.filters["sort"]
-        for filter_ in self.filters.values():
-            filter_.extra.setdefault("required", False)
+        self.data = data if data is not None else {}
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = None
+        self.filters = {}
+        for name in self.filter_names():
+            base = self.base_filters[name]
+            filter_ = copy.copy(base)
+            filter_.extra = dict(base.extra)
+            filter_.model = queryset.model
+            filter_.parent = self
+            if base.method is not None:
+                filter_.method = base.method  # a FilterMethod bound to this copy
+            self.filters[name] = filter_
+
+    @classmethod
+    def filter_names(cls) -> list[str]:
+        """The parameters this listing reads (no `sort` without sort choices)."""
+        return [name for name in cls.base_filters if name != "sort" or cls.sort_choices]
+
+    @classmethod
+    def listing_form_class(cls):
+        """The form class, built once per listing (its fields come from the
+        filters, which never change)."""
+        if "_listing_form_class" not in cls.__dict__:
+            fields = {name: cls.base_filters[name].field for name in cls.filter_names()}
+            form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            form_class.base_fields = _FieldCopies(form_class.base_fields)
+            cls._listing_form_class = form_class
+        return cls._listing_form_class
+
+    def get_form_class(self):
+        return self.listing_form_class()
 
     # --- What a listing declares -------------------------------------------
 
@@ -369,10 +432,8 @@ class ListingFilterSet(django_filters.FilterSet):
         """How a chip shows the valid value of `name`."""
         if name == "q":
             return f"«{NBSP}{value}{NBSP}»"
-        field_ = self.form.fields[name]
-        choices = getattr(field_, "choices", None)
-        if choices:
-            for code, label in _flat_choices(choices):
+        if isinstance(self.form.fields[name], CodeChoiceField):
+            for code, label in _flat_choices(self.choice_list(name)):
                 if str(code) == str(value):
                     return str(label)
         if hasattr(value, "year") and hasattr(value, "isoformat"):
@@ -390,18 +451,24 @@ class ListingFilterSet(django_filters.FilterSet):
     def choices(self) -> dict[str, list]:
         return self.load_choices()
 
+    def choice_list(self, name: str) -> list:
+        """The options of a choice parameter: from `load_choices()`, else the
+        filter's own."""
+        if name == "sort":
+            return self.sort_options()
+        if name in self.choices:
+            return list(self.choices[name])
+        return list(getattr(self.filters[name], "static_choices", ()))
+
     def _prepare(self, form, display: bool = False) -> None:
         for name, form_field in form.fields.items():
-            filter_ = self.filters[name]
-            if isinstance(form_field, forms.ChoiceField):
-                if name == "sort":
-                    choices = self.sort_options()
-                else:
-                    choices = list(self.choices.get(name, form_field.choices))
-                    if display:
-                        choices = [("", filter_.empty_label or "")] + choices
-                form_field.choices = choices
+            if isinstance(form_field, CodeChoiceField):
+                choices = self.choice_list(name)
+                form_field.codes = frozenset(str(code) for code, _label in _flat_choices(choices))
                 form_field.error_messages["invalid_choice"] = _("valeur inconnue")
+                if display:
+                    empty = [] if name == "sort" else [("", self.filters[name].empty_label or "")]
+                    form_field.choices = empty + choices
             form_field.widget.attrs.setdefault("class", FIELD_CLASS)
 
     @property
