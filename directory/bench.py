@@ -159,6 +159,7 @@ def create_actors(index: DirectoryIndexPage, n: int, rng: random.Random) -> list
                     role=ActorContact.ELECTED,
                     name=f"Élue {page.pk}",
                     function="vice-présidente",
+                    publication_basis=ActorContact.Basis.ELECTED_OFFICE,
                 ),
                 ActorContact(
                     actor_id=page.pk,

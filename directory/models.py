@@ -7,6 +7,7 @@ membership, contacts, the fiche's sections, themes and documents.
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -400,6 +401,25 @@ class ActorPage(BasePage):
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def has_contact_details(self) -> bool:
+        """Whether the fiche's « Coordonnées » box has anything to show."""
+        return self.has_coordinates or any(
+            [
+                self.address_line1,
+                self.address_line2,
+                self.postcode,
+                self.city,
+                self.region,
+                self.departement,
+                self.population is not None,
+                self.website,
+                self.email,
+                self.phone,
+                self.siret,
+            ]
+        )
+
     def public_contacts(self):
         """Contacts whose name may be published. Use this, never `contacts`,
         wherever a contact reaches the public (pages, API, feeds, exports)."""
@@ -419,9 +439,27 @@ class Publication(models.TextChoices):
     NO = "no", _("Ne pas publier le nom")
 
 
+class PublicationBasis(models.TextChoices):
+    """Why a name may be published: the rule of the departmental network (seed
+    002: only data « déjà visibles sur le site des communes ou dont les Elus
+    ont donné leur accord »), plus the elected office, which makes an elected
+    representative's name public by itself."""
+
+    CONSENT = "accord", _("Accord de la personne")
+    PUBLIC_SOURCE = "source-publique", _("Déjà public dans la source citée")
+    ELECTED_OFFICE = "mandat-electif", _("Mandat électif")
+
+
 class ActorContact(Orderable):
+    """A person to contact at an actor. The name reaches the public only when
+    `is_public`: an elected representative by default (the elected office),
+    anyone else on an editor's decision (« Publier le nom ») that records its
+    basis (`publication_basis`, and the source cited for an already public
+    name). A contact without a basis for publication stays unpublished."""
+
     Role = ContactRole
     Publication = Publication
+    Basis = PublicationBasis
     # The codes under their former names (imports, seeds, tests).
     ELECTED, OFFICER, DIRECTOR, OTHER = Role.ELECTED, Role.OFFICER, Role.DIRECTOR, Role.OTHER
     ROLE_CHOICES = Role.choices
@@ -444,12 +482,34 @@ class ActorContact(Orderable):
         choices=Publication.choices,
         default=Publication.AUTO,
         help_text=_(
-            "Minimisation des données : le nom d'un·e agent·e n'est publié que sur décision."
+            "Minimisation des données : le nom d'un·e agent·e n'est publié que sur décision, "
+            "avec le fondement de cette publication."
+        ),
+    )
+    publication_basis = models.CharField(
+        _("fondement de la publication"),
+        max_length=20,
+        choices=PublicationBasis.choices,
+        blank=True,
+        help_text=_(
+            "Pourquoi le nom peut être publié : l'accord de la personne, une source publique "
+            "qui le donne déjà (à citer ci-contre) ou un mandat électif. Obligatoire pour "
+            "« Publier le nom »."
+        ),
+    )
+    publication_source = models.CharField(
+        _("source citée"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Pour un nom déjà public : le document ou la page qui le donne (titre, date ou "
+            "adresse)."
         ),
     )
 
     panels = [
         FieldRowPanel([FieldPanel("role"), FieldPanel("publication")]),
+        FieldRowPanel([FieldPanel("publication_basis"), FieldPanel("publication_source")]),
         FieldRowPanel([FieldPanel("name"), FieldPanel("function")]),
         FieldRowPanel([FieldPanel("service"), FieldPanel("email")]),
     ]
@@ -460,6 +520,33 @@ class ActorContact(Orderable):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        elected = self.role == ContactRole.ELECTED
+        if elected and not self.publication_basis and self.publication != Publication.NO:
+            # The « auto » rule's own basis: the elected office.
+            self.publication_basis = PublicationBasis.ELECTED_OFFICE
+        errors = {}
+        if self.publication == Publication.YES and not self.publication_basis:
+            errors["publication_basis"] = _(
+                "Indiquez le fondement de la publication du nom : l'accord de la personne, "
+                "une source publique qui le donne déjà ou un mandat électif."
+            )
+        elif self.publication_basis == PublicationBasis.ELECTED_OFFICE and not elected:
+            errors["publication_basis"] = _(
+                "Le mandat électif ne fonde que la publication du nom d'un·e élu·e."
+            )
+        elif self.publication_basis and self.publication == Publication.AUTO and not elected:
+            errors["publication"] = _(
+                "Pour publier ce nom sur ce fondement, choisissez « Publier le nom »."
+            )
+        if self.publication_basis == PublicationBasis.PUBLIC_SOURCE and not (
+            self.publication_source.strip()
+        ):
+            errors["publication_source"] = _("Citez la source qui donne déjà ce nom.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_public(self) -> bool:

@@ -60,7 +60,16 @@ ACTOR_FIELDS = {
     "is_draft_fiche",
 }
 DECIMAL_FIELDS = {"latitude", "longitude", "budget_amount"}
-CONTACT_FIELDS = ("role", "name", "function", "service", "email", "publication")
+CONTACT_FIELDS = (
+    "role",
+    "name",
+    "function",
+    "service",
+    "email",
+    "publication",
+    "publication_basis",
+    "publication_source",
+)
 
 
 def load_networks(report: SeedReport) -> None:
@@ -95,10 +104,7 @@ def upsert_actor(
     """
     slug = row["slug"]
     fields = actor_fields(row)
-    contacts = [
-        ActorContact(sort_order=index, **_contact_values(contact))
-        for index, contact in enumerate(row.get("contacts", []))
-    ]
+    contacts = [_contact(index, contact) for index, contact in enumerate(row.get("contacts", []))]
     members_of = [networks[network_slug] for network_slug in row.get("networks", [])]
     themes = row.get("themes", [])
 
@@ -139,10 +145,15 @@ def actor_fields(row: dict) -> dict:
     return fields
 
 
-def _contact_values(contact: dict) -> dict:
-    unknown = set(contact) - set(CONTACT_FIELDS)
+def _contact(index: int, values: dict) -> ActorContact:
+    """A contact of the data file, checked as the admin checks it: a published
+    name needs its basis (an elected representative's is the elected office,
+    which `clean()` records)."""
+    unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"Unknown contact field(s): {sorted(unknown)}")
+    contact = ActorContact(sort_order=index, **values)
+    contact.full_clean(exclude=["actor"])
     return contact
 
 

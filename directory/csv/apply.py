@@ -118,14 +118,16 @@ def _merged_contacts(page: ActorPage, imported: list[dict[str, str]]) -> list[Ac
         if match is not None:
             used.add(match)
             contact = existing[match]
-        else:
+        elif data["role"] == ActorContact.ELECTED:
             contact = ActorContact(
-                publication=(
-                    ActorContact.PUBLICATION_AUTO
-                    if data["role"] == ActorContact.ELECTED
-                    else PUBLICATION_YES
-                )
+                publication=ActorContact.PUBLICATION_AUTO,
+                publication_basis=ActorContact.Basis.ELECTED_OFFICE,
             )
+        else:
+            # The file's column holds published names: the import publishes a
+            # new staff contact by decision; its basis (not in the file) is for
+            # the editors to record, the admin asks for it.
+            contact = ActorContact(publication=PUBLICATION_YES)
         for name in CONTACT_FIELDS:
             setattr(contact, name, data[name])
         merged.append(contact)

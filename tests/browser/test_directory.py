@@ -1,6 +1,9 @@
 """The site as a person uses it (fixtures in tests/browser_fixtures.py)."""
 
+import base64
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser_fixtures import axe_violations
 
@@ -96,3 +99,139 @@ def test_pages_have_no_accessibility_violations(live_site, browser, width):
         problems += axe_violations(tab, live_site, path)
     context.close()
     assert problems == []
+
+
+# --- The map: clusters, spread points, no tiles (issue 18) ------------------------
+
+# A 1×1 PNG: the tile server's answer when tiles do load.
+TILE_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+MULHOUSE = [
+    "Mulhouse Alsace Agglomération",
+    "MEF Mulhouse Sud Alsace",
+    "Le 48, l'Atelier des entrepreneurs",
+    "Tuba Mulhouse",
+    "Université de Mulhouse",
+    "Ville de Mulhouse",
+]
+
+
+def map_tab(browser, live_site, width, tiles):
+    """The map of Grand Est (13 actors placed on 6 points, six of them on
+    Mulhouse's), with the tile server answering (`tiles=True`) or unreachable.
+    Reduced motion: the map skips its animations, so each step is final."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="fr-FR", reduced_motion="reduce"
+    )
+    tab = context.new_page()
+
+    def tile_server(route):
+        if tiles:
+            route.fulfill(status=200, content_type="image/png", body=TILE_PNG)
+        else:
+            route.abort("connectionrefused")
+
+    tab.route(lambda url: not url.startswith(live_site), tile_server)
+    tab.goto(live_site + "/fr/annuaire/carte/?region=44")
+    tab.locator("#carte.leaflet-container:not([aria-busy])").wait_for()
+    return context, tab
+
+
+SHOWN_TITLES = """names => {
+    const shown = new Set(
+        [...document.querySelectorAll('#carte .leaflet-marker-icon[title]')]
+            .filter(icon => getComputedStyle(icon).opacity !== '0')
+            .map(icon => icon.title)
+    );
+    return names.every(name => shown.has(name));
+}"""
+
+
+def marker_titles(tab) -> set[str]:
+    return set(
+        tab.locator("#carte .leaflet-marker-icon[title]").evaluate_all(
+            "icons => icons.filter(i => getComputedStyle(i).opacity !== '0').map(i => i.title)"
+        )
+    )
+
+
+def open_clusters_until(tab, names) -> None:
+    """Click the biggest cluster, as a visitor would, until `names` show."""
+    for _ in range(4):
+        try:
+            tab.wait_for_function(SHOWN_TITLES, arg=names, timeout=1500)
+            return
+        except PlaywrightTimeoutError:
+            clusters = tab.locator("#carte .map-cluster")
+            counts = [int(n) for n in clusters.locator(".map-cluster__count").all_inner_texts()]
+            clusters.nth(counts.index(max(counts))).click()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_map_clusters_and_spreads_the_actors_of_one_point(live_site, browser, width):
+    context, tab = map_tab(browser, live_site, width, tiles=True)
+    # Grouped: fewer markers than actors, and a cluster names how many it holds.
+    assert len(marker_titles(tab)) < 13
+    labels = tab.locator("#carte .map-cluster").all_text_contents()
+    assert any("Groupe de 6 acteurs" in label or "Groupe de 8 acteurs" in label for label in labels)
+    assert not marker_titles(tab) & set(MULHOUSE)
+
+    # The six actors of Mulhouse's single point spread out, each reachable.
+    open_clusters_until(tab, MULHOUSE)
+    assert set(MULHOUSE) <= marker_titles(tab)
+    boxes = [
+        tab.locator(f'#carte .leaflet-marker-icon[title="{name}"]').bounding_box()
+        for name in MULHOUSE
+    ]
+    assert len({(round(box["x"]), round(box["y"])) for box in boxes}) == 6  # six places
+    tab.locator('#carte .leaflet-marker-icon[title="Tuba Mulhouse"]').click()
+    tab.locator(".leaflet-popup-content a", has_text="Tuba Mulhouse").click()
+    tab.wait_for_load_state()
+    assert tab.url.endswith("/fr/annuaire/tuba-mulhouse/")
+
+    # With tiles, no notice.
+    tab.go_back()
+    tab.locator("#carte .leaflet-tile-loaded").first.wait_for()
+    assert tab.locator("#carte-etat").inner_text() == ""
+    assert "directory-map--no-tiles" not in tab.locator("#carte").get_attribute("class")
+    context.close()
+
+
+def test_a_cluster_opens_from_the_keyboard(live_site, browser):
+    context, tab = map_tab(browser, live_site, 1280, tiles=True)
+    cluster = tab.get_by_role("button", name="Groupe de 6 acteurs : les afficher")
+    cluster.focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_function(SHOWN_TITLES, arg=MULHOUSE)
+    assert set(MULHOUSE) <= marker_titles(tab)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_map_without_tiles_keeps_its_markers_and_the_list(live_site, browser, width):
+    context, tab = map_tab(browser, live_site, width, tiles=False)
+    status = tab.locator("#carte-etat")
+    status.filter(has_text="fond de carte").wait_for()
+    assert "les acteurs sont placés sur un fond uni" in status.inner_text()
+    assert "directory-map--no-tiles" in tab.locator("#carte").get_attribute("class")
+
+    # Markers and clusters are still drawn inside the map, and still open.
+    frame = tab.locator("#carte").bounding_box()
+    icons = tab.locator("#carte .leaflet-marker-icon")
+    assert icons.count() >= 4
+    for index in range(icons.count()):
+        box = icons.nth(index).bounding_box()
+        assert box and frame["x"] <= box["x"] <= frame["x"] + frame["width"]
+        assert frame["y"] <= box["y"] <= frame["y"] + frame["height"]
+        assert icons.nth(index).is_visible()
+    open_clusters_until(tab, MULHOUSE)
+    assert set(MULHOUSE) <= marker_titles(tab)
+
+    # The list below the map still leads to every fiche.
+    items = tab.locator("#liste-carte .map-list__item a")
+    assert items.count() == 17
+    tab.locator("#liste-carte").get_by_role("link", name="Ville de Mulhouse").click()
+    tab.wait_for_load_state()
+    assert tab.url.endswith("/fr/annuaire/ville-de-mulhouse/")
+    context.close()

@@ -90,12 +90,14 @@ def full_actor(index, network, publish):
             name="Jeanne Martin",
             function="Vice-présidente : économie | ESS",
             email="j.martin@example.org",
+            publication_basis="mandat-electif",
         ),
         ActorContact(
             role=ActorContact.OFFICER,
             name="Paul Durand",
             service="Développement économique",
             publication="yes",
+            publication_basis="accord",
         ),
         ActorContact(role=ActorContact.OFFICER, name="Agent Confidentiel", publication="auto"),
     ]
@@ -247,6 +249,26 @@ def test_reimport_keeps_unpublished_contacts(full_actor, index):
     assert not contacts["Agent Confidentiel"].is_public  # kept, still unpublished
     assert contacts["Claire Petit"].is_public
     assert contacts["Jeanne Martin"].function == "Vice-présidente : économie | ESS"
+
+
+def test_reimport_keeps_each_contacts_basis_for_publication(full_actor, index):
+    """The file carries no basis for publication (docs/csv-import.md): the
+    contacts it lists keep the one recorded in the admin, and a new elected
+    representative is published on the elected office."""
+    row = actor_to_row(full_actor)
+    row["population"] = "300000"
+    row["contacts"] += "|elu:Marc Nouveau:conseiller communautaire"
+    report = apply_plan(parse_csv(csv_text([row])), index)
+    assert report.applied and report.updated == 1
+
+    draft = ActorPage.objects.get(pk=full_actor.pk).get_latest_revision_as_object()
+    basis = {c.name: c.publication_basis for c in draft.contacts.all()}
+    assert basis == {
+        "Jeanne Martin": "mandat-electif",
+        "Paul Durand": "accord",
+        "Marc Nouveau": "mandat-electif",
+        "Agent Confidentiel": "",
+    }
 
 
 def test_an_empty_contacts_cell_leaves_contacts_alone(full_actor, index):

@@ -20,7 +20,7 @@ from directory.factories import (
 from directory.filters import DIRECTORY, DirectoryFilterSet
 from directory.models import ActorContact, ActorPage
 from home.models import PageTheme, Theme
-from tests.html import breadcrumb
+from tests.html import breadcrumb, soup
 from tests.html import facets as html_facets
 
 pytestmark = pytest.mark.django_db
@@ -551,6 +551,30 @@ def test_draft_fiche_badge(client, actors):
     response = client.get(actors["collectif"].url)
     assert "Fiche en cours de rédaction" in response.text
     assert "data-actor-map" not in response.text  # no coordinates, no map
+
+
+def coordonnees_box(html):
+    return soup(html).select("section[aria-labelledby=coordonnees]")
+
+
+@pytest.mark.parametrize("slug", ["moovjee", "comptoir-de-linnovation"])
+def test_seeded_fiches_without_contact_data_show_no_empty_coordonnees_box(client, slug):
+    """National networks the seeds name without address or territory (issue 18)."""
+    html = client.get(f"/fr/annuaire/{slug}/").text
+    assert coordonnees_box(html) == []
+    assert "Coordonnées" not in soup(html).select_one("main").get_text()
+
+
+def test_the_coordonnees_box_appears_with_the_first_contact_data(client, index):
+    actor = add_actor(
+        index, title="Réseau Sans Adresse", kind="reseau", city="", region="", departement=""
+    )
+    assert coordonnees_box(client.get(actor.url).text) == []
+
+    actor.website = "https://reseau-sans-adresse.example.org/"
+    actor.save_revision().publish()
+    (box,) = coordonnees_box(client.get(actor.url).text)
+    assert "https://reseau-sans-adresse.example.org/" in box.get_text()
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,7 @@ def test_strasbourg_eurometropole():
     assert page.address_line2 == "1 parc de l’Étoile"
     assert page.cedex == "Cedex"
     assert "Alsace Active" in page.example_actions
-    assert "<ol>" in page.programme and "<li>" in page.programme
+    assert "<ol>" in page.programme and "<li" in page.programme  # block keys on <li>
 
 
 def test_region_grand_est_budget():
@@ -173,7 +173,10 @@ def test_only_the_auberive_fiche_is_a_draft():
 
 
 @pytest.mark.parametrize("slug", RTES_CONTACTS)
-def test_rtes_contacts_elected_public_staff_not(slug):
+def test_rtes_contacts_are_published_with_their_basis(slug):
+    """Both contacts are under « Contact public » on the network's fiche: the
+    elected representative on the elected office, the staff member as already
+    public in that cited source (issue 18)."""
     elected_name, staff_name = RTES_CONTACTS[slug]
     page = actor(slug)
     elected, staff = page.contacts.all()
@@ -182,10 +185,18 @@ def test_rtes_contacts_elected_public_staff_not(slug):
         ActorContact.ELECTED,
         True,
     )
+    assert elected.publication_basis == ActorContact.Basis.ELECTED_OFFICE
     assert staff.name == staff_name and staff.role != ActorContact.ELECTED
-    assert staff.publication == ActorContact.PUBLICATION_AUTO and not staff.is_public
+    assert staff.publication == ActorContact.Publication.YES and staff.is_public
+    assert staff.publication_basis == ActorContact.Basis.PUBLIC_SOURCE
+    assert "RTES" in staff.publication_source and "Contact public" in staff.publication_source
     assert elected.function and staff.function
-    assert page.public_contacts() == [elected]
+    assert page.public_contacts() == [elected, staff]
+
+
+def test_every_published_seed_contact_has_a_basis():
+    for contact in ActorContact.objects.all():
+        assert contact.is_public and contact.publication_basis, contact.name
 
 
 def test_contact_functions_and_services_as_the_fiches_give_them():
@@ -360,7 +371,8 @@ def test_strasbourg_fiche_page_shows_its_facts(client):
     assert "Nombre d'habitants sur le territoire 474 524" in text
     assert "Membre depuis 2012" in text
     assert "Jeanne Barseghian" in text  # the elected representative
-    assert "Sandra Guilmin" not in response.text  # staff, name not published
+    # Staff, published as the network's fiche names her (« Contact public »).
+    assert "Sandra Guilmin" in text
     assert "Alsace Active" in text
 
 
@@ -372,14 +384,14 @@ def test_region_grand_est_fiche_page_shows_its_budget(client):
     assert "5 800 000 € pour le fonctionnement" in text
     assert "budget ESS 2018 pour le fonctionnement" in text  # the key figure
     assert "Catherine Zuber" in text
-    assert "Aurélie Marand" not in response.text
+    assert "Aurélie Marand" in text
 
 
 def test_auberive_fiche_page_says_it_is_a_draft(client):
     response = client.get(actor("communaute-de-communes-auberive-vingeanne-montsaugeonnais").url)
     assert "Fiche en cours de rédaction" in response.text
     assert "Patricia Andriot" in response.text
-    assert "Eve Bourgeois" not in response.text
+    assert "Eve Bourgeois" in response.text
 
 
 def test_seed_directory_lists_the_rtes_fiches_under_grand_est(client, directory_fr):
