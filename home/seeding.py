@@ -10,13 +10,20 @@ the command twice creates no page, no revision and no theme the second time.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.utils.html import strip_tags
+from wagtail import blocks
+from wagtail.blocks import StreamValue
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 
 
@@ -63,7 +70,118 @@ def get_locale(code: str) -> Locale:
     return locale
 
 
-# --- StreamField comparison ----------------------------------------------------
+# --- Rich text as the editor saves it -----------------------------------------
+#
+# The admin's rich text editor (Draftail) stores its HTML with a block key on
+# each paragraph, heading and list item (`data-block-key`), which revision
+# comparisons, comments and translations rely on. HTML written by hand in a
+# seed file has none, so the first time an editor saved a seeded page, every
+# rich text field showed as changed in the revision comparison although nobody
+# touched it. The seed therefore stores rich text exactly as the editor saves
+# an untouched field: the editor widget's own round trip, HTML → content state
+# → HTML, with the features of the field or block. Block keys are random, so
+# comparisons with the seed data ignore them.
+
+_BLOCK_KEY = re.compile(r'\sdata-block-key="[^"]*"')
+
+
+def _as_editor_saves(form_field, html: str) -> str:
+    """`html` as the admin saves a rich text `form_field` (a RichTextField's
+    or a RichTextBlock's form field) that an editor opened and left untouched.
+    Empty stays empty, as in the editor."""
+    if not html:
+        return html
+    widget = form_field.widget
+    try:
+        saved = form_field.to_python(
+            widget.value_from_datadict({"html": widget.format_value(html)}, {}, "html")
+        )
+    except AssertionError as error:  # the converter's check of unclosed tags (« <br> »)
+        message = f"The editor cannot read this seed rich text ({error}): {html!r}"
+        raise ValueError(message) from None
+    lost = _tags_of(html) - _tags_of(saved)
+    if lost or _text_of(saved) != _text_of(html):
+        # The editor drops what the field's features do not allow (a heading
+        # where only paragraphs and lists are enabled): fix the seed file
+        # rather than lose part of it silently.
+        raise ValueError(
+            f"The editor would drop {sorted(lost) or 'text'} from this seed rich text: {html!r}"
+        )
+    return saved
+
+
+# The editor writes <b> and <i> for these; <span> and <div> carry nothing it keeps.
+_SAME_TAG = {"strong": "b", "em": "i", "span": None, "div": None}
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _tags_of(html: str) -> set[str]:
+    names = {_SAME_TAG.get(name.lower(), name.lower()) for name in _TAG.findall(html)}
+    return names - {None}
+
+
+def _text_of(html: str) -> str:
+    """The characters a reader sees (white space between blocks varies)."""
+    return "".join(unescape(strip_tags(html)).split())
+
+
+def _blocks_as_editor_saves(block, raw):
+    """The stored JSON `raw` of a StreamField `block` (stream, struct, list or
+    field block) with each rich text block's HTML as the editor saves it."""
+    if isinstance(block, blocks.RichTextBlock):
+        return _as_editor_saves(block.field, raw) if isinstance(raw, str) else raw
+    if isinstance(block, blocks.StreamBlock) and isinstance(raw, list):
+        return [
+            {
+                **child,
+                "value": _blocks_as_editor_saves(block.child_blocks[child["type"]], child["value"]),
+            }
+            if isinstance(child, dict) and child.get("type") in block.child_blocks
+            else child
+            for child in raw
+        ]
+    if isinstance(block, blocks.ListBlock) and isinstance(raw, list):
+        return [
+            {**item, "value": _blocks_as_editor_saves(block.child_block, item["value"])}
+            if isinstance(item, dict) and item.get("type") == "item"
+            else _blocks_as_editor_saves(block.child_block, item)
+            for item in raw
+        ]
+    if isinstance(block, blocks.StructBlock) and isinstance(raw, dict):
+        return {
+            name: _blocks_as_editor_saves(block.child_blocks[name], value)
+            if name in block.child_blocks
+            else value
+            for name, value in raw.items()
+        }
+    return raw
+
+
+def _field_as_editor_saves(model: type[Page], name: str, value):
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return value
+    if isinstance(field, RichTextField) and isinstance(value, str):
+        return _as_editor_saves(field.formfield(), value)
+    if isinstance(field, StreamField) and value is not None:
+        stream = value if isinstance(value, StreamValue) else field.to_python(value)
+        # Reading every block converts it, so that the stored JSON is the
+        # editor's (list items as blocks with ids), not the seed's shorthand.
+        list(stream)
+        return _blocks_as_editor_saves(field.stream_block, field.get_prep_value(stream))
+    return value
+
+
+def as_editor_saves(model: type[Page], fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` (seed values of a `model` page) with every rich text, in a
+    RichTextField or in a StreamField's rich text blocks, as the admin's editor
+    saves it. `upsert_page` applies it; a loader that sets fields on a page
+    itself (to update child rows with `--update`) applies it first."""
+    return {name: _field_as_editor_saves(model, name, value) for name, value in fields.items()}
+
+
+# --- Comparison with the seed data --------------------------------------------
 
 
 def _strip_ids(value):
@@ -78,11 +196,26 @@ def _strip_ids(value):
     return value
 
 
+def _strip_block_keys(value):
+    """`value` (HTML, or StreamField JSON) without the editor's random block keys."""
+    if isinstance(value, str):
+        return _BLOCK_KEY.sub("", value)
+    if isinstance(value, list):
+        return [_strip_block_keys(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _strip_block_keys(val) for key, val in value.items()}
+    return value
+
+
 def _field_value_for_compare(page: Page, name: str, value):
+    """A field's value as it compares with seed data: StreamField JSON without
+    block ids, rich text without the editor's block keys."""
     field = page._meta.get_field(name)
-    if hasattr(field, "stream_block"):
-        stream = field.to_python(value) if not hasattr(value, "raw_data") else value
-        return _strip_ids(field.get_prep_value(stream))
+    if isinstance(field, StreamField):
+        stream = value if isinstance(value, StreamValue) else field.to_python(value)
+        return _strip_block_keys(_strip_ids(field.get_prep_value(stream)))
+    if isinstance(field, RichTextField):
+        return _strip_block_keys(value)
     return value
 
 
@@ -113,6 +246,7 @@ def upsert_page(
     set. A change publishes a new revision, so the previous content stays in
     the history; an unchanged page is not touched at all.
     """
+    fields = as_editor_saves(model, fields)
     existing = Page.objects.child_of(parent).filter(slug=slug).first()
     if existing is None:
         page = model(slug=slug, **fields)

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from directory.models import ActorPage, Network
 from home.seeding import (
     SeedReport,
+    as_editor_saves,
     load_toml,
     register_seed,
     themes_by_slug,
@@ -189,7 +190,7 @@ def upsert_minutes(report: SeedReport, network: NetworkPage, row: dict) -> Meeti
             _action_key(a) for a in actions
         ]
         if not (same_participants and same_actions):
-            for name, value in fields.items():
+            for name, value in as_editor_saves(MeetingMinutesPage, fields).items():
                 setattr(page, name, value)
             page.participants = participants
             page.action_items = actions

@@ -62,10 +62,10 @@ def test_results_are_limited_to_the_active_locale(client, ess_pages, home_en, ad
 
 
 def test_draft_and_private_pages_are_not_found(client, home_fr, ess_pages):
-    draft = StandardPage(title="Brouillon économie secrète", live=False)
+    draft = StandardPage(title="Brouillon économie clandestine", live=False)
     home_fr.add_child(instance=draft)
     draft.save_revision()
-    response = client.get(SEARCH_FR, {"q": "secrète"})
+    response = client.get(SEARCH_FR, {"q": "clandestine"})
     assert response.status_code == 200
     assert titles(response) == []
 

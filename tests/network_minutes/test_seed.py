@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from directory.models import ActorPage
 from network_minutes.models import MeetingMinutesPage, NetworkPage, NetworksIndexPage
+from tests.html import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +258,113 @@ class _Null:
 
     def flush(self):
         pass
+
+
+# --- Facts of seeds 002 and 004 the minutes had lost (issue 18) ----------------------
+
+
+def page_text(client, url: str) -> str:
+    """The published page's text as a visitor reads it (tags and line breaks gone)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return " ".join(soup(response).get_text(" ").split())
+
+
+RESTORED_2015 = [
+    # « TAG emploi »: what the platform is and that it leads to job offers.
+    "TAG emploi est par exemple une plateforme digitale",
+    "accessible depuis un ordinateur, une tablette ou un smartphone",
+    "recense toutes les offres d'emploi, de stages et de formations disponibles au sein des "
+    "communes et de leurs territoires",
+    "il existe des applications numériques très intéressantes",
+    # Opening
+    "la modification de son champ d'action dans le secteur de l'économie sociale et solidaire",
+    "Cette économie peut apporter énormément à l'ensemble des territoires",
+    "partager les initiatives et les expériences de chacun",
+    "de l'Éducation, de l'Égalité femmes-hommes, de la Santé, des Aidés-Aidants",
+    "pour servir au mieux l'intérêt des concitoyens",
+    "l'implication de tous sera nécessaire pour le faire vivre",
+    "qui donne les principales coordonnées de chacun",
+    "celles déjà visibles sur le site des communes ou dont les élus ont donné leur accord",
+    # Sceaux
+    "la possibilité d'interagir avec d'autres projets hors du territoire",
+    "Afin de soutenir et de valoriser ces initiatives et ces solutions locales",
+    "communiquer sur les événements, de diffuser diverses annonces",
+    "et surtout de se faire connaître",
+    "(étudiants, salariés, retraités)",
+    "l'équilibre entre le travail, la vie de famille et les loisirs en réduisant les déplacements",
+    "activités économiques porteuses d'innovations et d'emplois",
+    "Les tarifs ont été soigneusement travaillés",
+    "adaptés à la population de Sceaux",
+    "Marie-Pierre Limogé le remercie pour cette présentation",
+    # Coworking
+    "au sein d'un cadre verdoyant",
+    "soutien logistique de la mairie, en secrétariat et en communication",
+    "une offre adaptée à la demande",
+    "L'objectif est de le rouvrir, mais en tenant compte de ces paramètres",
+    "des initiatives privées, voire associatives, qui montent ces projets",
+    "coworking, bureaux partagés",
+    "la proximité des transports, l'accessibilité à tous et l'intérêt d'un lieu porteur",
+    "La question de la compétence des communes et des intercommunalités est posée",
+    "encourager toutes les démarches innovantes au sein du territoire des Hauts-de-Seine",
+    # Funding
+    "qui répondent à un besoin et entrent sur un marché concurrentiel",
+    "réfléchir à une nouvelle orientation pour poursuivre cette politique porteuse d'emplois",
+    "faciliter l'implantation et l'essor des acteurs du changement sociétal",
+    "son dernier projet a vu le jour à Montreuil",
+    "une initiative très intéressante et très intelligente pour le secteur des aînés",
+    "une simple mise en réseau ou en relation peut parfois permettre la concrétisation",
+    "Une expérience d'économie sociale et solidaire à grande échelle, au sein de Lille Métropole",
+    "Bouygues, GDF, Eiffage, la Banque postale, ou des plateformes alternatives",
+    "ce service a une capitalisation d'expérience sur laquelle il faut s'appuyer",
+    "surtout d'échanger les expériences de chacun",
+    "des endroits disponibles même temporairement",
+    "Ces espaces de travail, d'émulation et de vie sont appelés des tiers-lieux",
+    "ce sont souvent des échanges très enrichissants",
+    # Tiers-lieux, ressourcerie, seniors
+    "servir de lien social dans un quartier à logement social",
+    "des espaces de travail y seront également inclus",
+    "le temporaire peut durer 3 ou 5 ans",
+    "partager les expériences des personnes qui auraient déjà abordé cette thématique",
+    "ne doit pas empiéter sur des lieux commerciaux",
+    "ce projet a été porté par les élus en charge du développement durable",
+    "les communes sont contraintes de revoir leur budget",
+    "trouver des projets porteurs mais à moindre coût",
+    "Le soutien des collectivités et du territoire est donc essentiel",
+]
+
+
+@pytest.mark.parametrize("fact", RESTORED_2015)
+def test_seed_002_restored_facts_are_on_the_published_minutes(client, fact):
+    assert fact in page_text(client, MINUTES_2015)
+
+
+RESTORED_2012 = [
+    "La liste des présents et l'ordre du jour étaient joints au compte rendu",
+    "Le Conseil général s'engage actuellement",
+    "Ces nouvelles propositions",
+    "co-directrice de l'Atelier – Centre de ressources régional de l'économie sociale et solidaire",
+    "Quelques notes de la présentation étaient jointes au compte rendu",
+    "positionnement des participants et réactions des réseaux existants",
+    "Pour démarrer le travail du comité partenarial",
+    "la fiche qui les recense était jointe au compte rendu",
+    "Sur la base de ce travail",
+]
+
+
+@pytest.mark.parametrize("fact", RESTORED_2012)
+def test_seed_004_restored_facts_are_on_the_published_minutes(client, fact):
+    assert fact in page_text(client, MINUTES_2012)
+
+
+def test_seed_update_of_participants_keeps_rich_text_as_the_editor_saves_it(minutes_2015, publish):
+    """`--update` brings changed participants back through the minutes' own
+    branch (not `upsert_page`): its rich text is stored as the editor saves it too."""
+    minutes_2015.participants = list(minutes_2015.participants.all())[:-1]
+    publish(minutes_2015)
+    call_command("load_seed_content", "--update", verbosity=0, stdout=_Null())
+    restored = MeetingMinutesPage.objects.get(pk=minutes_2015.pk)
+    assert restored.participants.count() == 11
+    for block in restored.agenda:
+        discussion = block.value["discussion"].source
+        assert discussion.startswith("<p data-block-key="), block.value["title"]
