@@ -1,11 +1,13 @@
 """Site search over every live, public page of the active locale."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Locale, Page
+from django.utils.text import capfirst
+from wagtail.models import Locale, Page, get_page_models
 
 
 @dataclass
@@ -13,6 +15,33 @@ class TypeCount:
     content_type_id: int
     label: str
     count: int
+    # The page type's code in the `type` parameter (see `page_types`).
+    code: str = ""
+
+
+@cache
+def page_types() -> dict[str, type]:
+    """Every page model by its code in the search's `type` parameter: the
+    model's name (« callforprojectspage »), or « app.model » if two apps
+    share a model name. Codes, not content type ids, so a link works on every
+    database."""
+    models = get_page_models()
+    names = Counter(model._meta.model_name for model in models)
+    codes = {}
+    for model in models:
+        name = model._meta.model_name
+        codes[name if names[name] == 1 else model._meta.label_lower] = model
+    return codes
+
+
+def page_type_code(model) -> str:
+    """The code of a page model in the `type` parameter."""
+    return next((code for code, item in page_types().items() if item is model), "")
+
+
+def page_type_label(model) -> str:
+    """« Appels à projets »: how a page type is named in a list of results."""
+    return str(capfirst(model._meta.verbose_name_plural))
 
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
@@ -72,8 +101,16 @@ class FacetCountedResults:
         return iter(self.results)
 
 
-def search_pages(query: str, locale: Locale):
-    """Live, public pages of `locale` matching `query`, by relevance.
+def searchable_pages(locale: Locale):
+    """The pages the site search looks into: live and public pages of
+    `locale`, the tree's root left out. (`public()` reads the view
+    restrictions: build this once per request, then narrow it.)"""
+    return Page.objects.live().public().filter(locale=locale).exclude(depth=1)
+
+
+def search_pages(query: str, pages):
+    """The pages of `pages` (from `searchable_pages`, possibly narrowed to a
+    page type) matching `query`, by relevance.
 
     The queryset is filtered in the database (locale, live, public) before the
     backend ranks it, and results stay lazy so the paginator only fetches one
@@ -82,13 +119,7 @@ def search_pages(query: str, locale: Locale):
     counts per page type; other backends (OpenSearch, Elasticsearch) answer
     as they always did.
     """
-    results = (
-        Page.objects.live()
-        .public()
-        .filter(locale=locale)
-        .exclude(depth=1)
-        .search(search_terms(query), operator="and")
-    )
+    results = pages.search(search_terms(query), operator="and")
     backend = getattr(results, "backend", None)
     if getattr(results, "supports_facet", False) and type(backend).__module__.startswith(
         "modelsearch.backends.database."
@@ -98,12 +129,17 @@ def search_pages(query: str, locale: Locale):
 
 
 def count_by_type(results) -> list[TypeCount]:
-    """How many results per page type, for the facet list."""
+    """How many results per page type, for the type filters."""
     counts = results.facet("content_type_id")
-    types = {ct_id: ContentType.objects.get_for_id(ct_id) for ct_id in counts}
+    models = {ct_id: ContentType.objects.get_for_id(ct_id).model_class() for ct_id in counts}
     rows = [
-        TypeCount(ct_id, str(types[ct_id].model_class()._meta.verbose_name_plural), n)
+        TypeCount(
+            ct_id,
+            str(models[ct_id]._meta.verbose_name_plural),
+            n,
+            page_type_code(models[ct_id]),
+        )
         for ct_id, n in counts.items()
-        if ct_id in types and types[ct_id].model_class() is not None
+        if models.get(ct_id) is not None
     ]
     return sorted(rows, key=lambda row: (-row.count, row.label))

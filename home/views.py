@@ -1,41 +1,97 @@
+from functools import cache
+
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
+from django.contrib.staticfiles import finders
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page, never_cache
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control, cache_page, never_cache
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
 from .forms import SearchForm
-from .listing import paginate
+from .listing import ChoiceFilter, ListingFilterSet, paginate
 from .models import Theme
-from .search import count_by_type, search_pages, specific_in_order
+from .search import (
+    count_by_type,
+    page_type_label,
+    page_types,
+    search_pages,
+    searchable_pages,
+    specific_in_order,
+)
 from .sitemaps import AllLocalesSitemap
+
+
+class SearchFilters(ListingFilterSet):
+    """The search page's parameters, checked by the shared listing core: `q`
+    (refused with a message by `SearchForm`, here for the links), `type`
+    (a page type code, home/search.py `page_types`) and `page`. A rejected
+    type or page is left out with a notice, never a 500; the type filters
+    and the pagination link to the valid values only."""
+
+    theme = None
+    type = ChoiceFilter(label=gettext_lazy("Type de contenu"))
+
+    class Meta:
+        model = Page
+        fields = []
+
+    def load_choices(self) -> dict[str, list]:
+        return {"type": [(code, page_type_label(model)) for code, model in page_types().items()]}
+
+    @property
+    def truncated(self) -> bool:
+        # The site search ranks and counts every match itself (home/search.py).
+        return False
 
 
 @require_safe
 def search(request):
     form = SearchForm(request.GET or None)
-    context = {"form": form, "query": "", "results": None, "type_counts": []}
+    filters = SearchFilters(request.GET)
+    context = {"form": form, "filters": filters, "query": "", "results": None, "type_counts": []}
     status = 200
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
-        results = search_pages(query, Locale.get_active())
-        # Paginator.get_page() turns a bad page number into the first or last page.
-        page, elided = paginate(results, request.GET.get("page"), settings.SEARCH_RESULTS_PER_PAGE)
-        # Fetch the specific pages of this result page only, in one query per type.
-        specific = specific_in_order(page.object_list)
+        pages = searchable_pages(Locale.get_active())
+        results = search_pages(query, pages)
+        type_counts = count_by_type(results)
+        shown, total = results, None
+        type_code = filters.params.get("type")
+        if type_code:
+            row = next((row for row in type_counts if row.code == type_code), None)
+            if row is None:
+                shown, total = [], 0
+            else:
+                # That type's count is the total of its results: no second count.
+                shown = search_pages(query, pages.filter(content_type_id=row.content_type_id))
+                total = row.count
+        # A page number past the end shows the last page, with a notice.
+        page, elided = filters.paginate(
+            shown, per_page=settings.SEARCH_RESULTS_PER_PAGE, total=total
+        )
+        labels = [(row.code, capfirst(row.label)) for row in type_counts]
         context.update(
             query=query,
             results=page,
-            result_pages=specific,
+            # The specific pages of this result page only, in one query per type.
+            result_pages=specific_in_order(page.object_list),
             page_range=elided,
-            type_counts=count_by_type(results),
+            type_counts=type_counts,
+            type_facet=filters.facet(
+                "type", _("Type de contenu"), {row.code: row.count for row in type_counts}, labels
+            ),
+            type_label=filters.describe("type", type_code) if type_code else "",
+            type_chips=[chip for chip in filters.chips if chip.param == "type"],
+            notices=filters.notices,
         )
     elif form.is_bound and not form.is_valid():
         status = 400
@@ -98,6 +154,25 @@ def robots_txt(request):
 def sitemap(request):
     # Cached: at 10,000 pages building it takes over a second (docs/performance.md).
     return django_sitemap(request, sitemaps={"pages": AllLocalesSitemap(request)})
+
+
+# static/img/favicon.ico: static/img/favicon.svg drawn once by Chromium at 16,
+# 32 and 48 pixels, packed with Pillow, committed (no build step, no dependency).
+FAVICON = "img/favicon.ico"
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    with open(finders.find(FAVICON), "rb") as icon:
+        return icon.read()
+
+
+@cache_control(max_age=7 * 24 * 60 * 60, public=True)
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers, feed readers and bookmarks ask for
+    whatever a page's <link rel="icon"> says."""
+    return HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
 
 
 @never_cache
