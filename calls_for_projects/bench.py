@@ -1,6 +1,8 @@
 """Benchmark data for the calls for projects: N live calls under the French
 calls index, with statuses spread over open, closing soon, rolling, upcoming,
-undated, closed (half with laureates) and discontinued; each with one to three
+undated (dates not announced, or no session announced once their publication,
+spread over two years, is more than a year old), closed (half with laureates)
+and discontinued; each with one to three
 organisers among the directory's actors, eligible applicants and themes.
 
 Written in bulk (bench/pages.py), like the directory's actors it links to.

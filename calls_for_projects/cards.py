@@ -34,14 +34,16 @@ TIME_LEFT_MARK = "<!--time-left-->"
 
 
 def status_facts(call, now) -> dict:
-    """The status of `call` at `now`: {code, label, prefix, time_left}. The
-    listing's SQL value when the row carries it (same rule, same instant)."""
+    """The status of `call` at `now`: {code, label, prefix, time_left,
+    undated}. The listing's SQL value when the row carries it (same rule, same
+    instant)."""
     code = call.__dict__.get("status_now") or call.status_at(now)
     return {
         "code": code,
         "label": st.Status(code).label,
         "prefix": _("Statut :"),
         "time_left": st.time_left(call.deadline, now) if code in st.CURRENT else "",
+        "undated": code in st.UNDATED,
     }
 
 

@@ -96,6 +96,14 @@ class CallsFeed(Feed):
             )
         elif item.is_rolling:
             parts.append(_("Instruction au fil de l'eau."))
+        elif item.status in st.UNDATED:
+            if item.edition_year:
+                parts.append(
+                    _("%(status)s (dernière édition connue : %(year)s).")
+                    % {"status": item.status_label, "year": item.edition_year}
+                )
+            else:
+                parts.append(f"{item.status_label}.")
         return "\n".join(part for part in parts if part)
 
     def item_link(self, item):

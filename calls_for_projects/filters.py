@@ -34,13 +34,16 @@ from .models import CALLS, DEFAULT_ORDER, CallForProjectsPage, CallOrganiser
 MAX_ORGANISER_CHOICES = 100
 
 # The status filter's values: what people ask for, as derived statuses.
-# No value: the calls one can still answer or soon (the default listing).
+# No value: the calls one can still answer or soon, or whose next dates are
+# awaited (the default listing, `status.CURRENT`).
 STATUS_ALL = "tous"
 STATUS_FILTERS = {
     st.OPEN: (st.OPEN, st.CLOSING_SOON),
     st.CLOSING_SOON: (st.CLOSING_SOON,),
     st.ROLLING: (st.ROLLING,),
     st.UPCOMING: (st.UPCOMING,),
+    st.NOT_ANNOUNCED: (st.NOT_ANNOUNCED,),
+    st.NO_SESSION: (st.NO_SESSION,),
     st.CLOSED: st.FINISHED,
     st.RESULTS: (st.RESULTS,),
     STATUS_ALL: tuple(st.Status),
@@ -50,6 +53,8 @@ STATUS_FILTER_CHOICES = [
     (st.CLOSING_SOON, gettext_lazy("Clôture dans les 14 jours")),
     (st.ROLLING, gettext_lazy("Au fil de l'eau")),
     (st.UPCOMING, gettext_lazy("À venir")),
+    (st.NOT_ANNOUNCED, gettext_lazy("Dates non annoncées")),
+    (st.NO_SESSION, gettext_lazy("Pas de session annoncée depuis plus d'un an")),
     (st.CLOSED, gettext_lazy("Clos (archives)")),
     (st.RESULTS, gettext_lazy("Résultats publiés")),
     (STATUS_ALL, gettext_lazy("Tous, archives comprises")),

@@ -161,8 +161,10 @@ def archive_year_expression():
 
 
 # Open calls (closing soon included) first, nearest deadline first; then
-# rolling schemes; then upcoming calls, nearest opening first; then finished
-# calls, the most recent first (`status_rank`: `with_status`).
+# rolling schemes; then upcoming calls, nearest opening first; then calls
+# without dates (those whose dates are not announced, then those with no
+# session announced for more than a year); then finished calls, the most
+# recent first (`status_rank`: `with_status`).
 DEFAULT_ORDER = [
     "status_rank",
     Case(When(status_rank=0, then=F("deadline"))).asc(nulls_last=True),
@@ -302,6 +304,11 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
         null=True,
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_(
+            "Sans date annoncée, la dernière édition connue : l'appel est affiché « Dates "
+            "non annoncées », puis « Pas de session annoncée » quand cette édition a plus "
+            "d'un an (sans année : un an après la dernière publication de la page)."
+        ),
     )
     editions_held = models.PositiveSmallIntegerField(
         _("éditions déjà organisées"), null=True, blank=True
@@ -584,6 +591,8 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
             is_rolling=self.is_rolling,
             discontinued=self.discontinued,
             has_results=self.has_results,
+            edition_year=self.edition_year,
+            last_published=self.last_published_at,
         )
 
     def status_at(self, now) -> call_status.Status:

@@ -10,7 +10,14 @@ the HTTP cache lifetime of a call's page).
 Calendar rules, in Europe/Paris (settings.TIME_ZONE):
 - a deadline is an instant: at the deadline minute the call is closed;
 - "closing soon" means the deadline is at most 14 days (of elapsed time) away;
-- an opening date is a calendar day: the call opens at midnight, Paris time.
+- an opening date is a calendar day: the call opens at midnight, Paris time;
+- a call with no date at all (no opening, no deadline, not rolling) is not
+  "upcoming": its dates are not announced (`NOT_ANNOUNCED`), until its last
+  known edition is more than a year old: then no session is announced
+  (`NO_SESSION`). The last known edition is its edition year when editors
+  gave one (more than a year old from the 1st of January two years later),
+  else its last publication, the last time editors confirmed the page (more
+  than a year old 365 days later).
 """
 
 from __future__ import annotations
@@ -31,22 +38,41 @@ class Status(models.TextChoices):
     CLOSING_SOON = "cloture-proche", _("Clôture proche")
     ROLLING = "fil-de-l-eau", _("Au fil de l'eau")
     UPCOMING = "a-venir", _("À venir")
+    NOT_ANNOUNCED = "dates-non-annoncees", _("Dates non annoncées")
+    NO_SESSION = "pas-de-session", _("Pas de session annoncée")
     RESULTS = "resultats", _("Résultats publiés")
     CLOSED = "clos", _("Clos")
 
 
-OPEN, CLOSING_SOON, ROLLING, UPCOMING, RESULTS, CLOSED = Status  # the codes, by name
+# The codes, by name.
+OPEN, CLOSING_SOON, ROLLING, UPCOMING, NOT_ANNOUNCED, NO_SESSION, RESULTS, CLOSED = Status
 CLOSING_SOON_WINDOW = timedelta(days=14)
+# A call without dates nor edition year, last published this long ago, has
+# no session announced (with an edition year: `stale_edition_year`).
+NO_SESSION_AFTER = timedelta(days=365)
 
 # Calls one can apply to now (« open calls »: the home page's).
 ACCEPTING = (OPEN, CLOSING_SOON, ROLLING)
-# Calls people can still answer, or soon: the index lists them by default;
-# the others are in the archive.
-CURRENT = (*ACCEPTING, UPCOMING)
+# Calls people can still answer, or soon, or whose next dates are awaited:
+# the index lists them by default; finished calls are in the archive, and
+# calls with no session announced for more than a year are listed on demand.
+CURRENT = (*ACCEPTING, UPCOMING, NOT_ANNOUNCED)
 FINISHED = (CLOSED, RESULTS)
+# Calls with no date at all.
+UNDATED = (NOT_ANNOUNCED, NO_SESSION)
 # The default order of the index: open calls first (closing soon included),
-# then rolling schemes, then upcoming calls, then the archive.
-RANK = {CLOSING_SOON: 0, OPEN: 0, ROLLING: 1, UPCOMING: 2, RESULTS: 3, CLOSED: 3}
+# then rolling schemes, then upcoming calls, then those whose dates are not
+# announced, then those with no session announced, then the archive.
+RANK = {
+    CLOSING_SOON: 0,
+    OPEN: 0,
+    ROLLING: 1,
+    UPCOMING: 2,
+    NOT_ANNOUNCED: 3,
+    NO_SESSION: 4,
+    RESULTS: 5,
+    CLOSED: 5,
+}
 
 
 @dataclass(frozen=True)
@@ -58,10 +84,31 @@ class CallDates:
     is_rolling: bool = False
     discontinued: bool = False
     has_results: bool = False
+    # The last known edition (calls without dates): its year, else the last
+    # publication of the page.
+    edition_year: int | None = None
+    last_published: datetime | None = None
 
 
 def local_today(now: datetime) -> date:
     return timezone.localtime(now).date()
+
+
+def stale_edition_year(now: datetime) -> int:
+    """The most recent edition year that is more than a year old at `now`:
+    an edition of year Y is taken to last until the end of Y, so it is more
+    than a year old from the 1st of January of Y + 2 (Paris)."""
+    return local_today(now).year - 2
+
+
+def _undated_status(facts: CallDates, now: datetime) -> str:
+    """The status of a call with no date at all (`now` in UTC)."""
+    if facts.edition_year is not None:
+        stale = facts.edition_year <= stale_edition_year(now)
+    else:
+        last = _utc(facts.last_published)
+        stale = last is not None and last <= now - NO_SESSION_AFTER
+    return NO_SESSION if stale else NOT_ANNOUNCED
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -87,7 +134,7 @@ def derive_status(facts: CallDates, now: datetime) -> str:
         return CLOSING_SOON if deadline - now <= CLOSING_SOON_WINDOW else OPEN
     if facts.opens_on is not None:
         return OPEN  # opened, deadline not announced yet
-    return UPCOMING  # no date announced
+    return _undated_status(facts, now)  # no date announced
 
 
 def status_expression(now: datetime, values: dict | None = None) -> Case:
@@ -109,7 +156,14 @@ def status_expression(now: datetime, values: dict | None = None) -> Case:
         When(deadline__lte=now + CLOSING_SOON_WINDOW, then=value(CLOSING_SOON)),
         When(deadline__isnull=False, then=value(OPEN)),
         When(opens_on__isnull=False, then=value(OPEN)),
-        default=value(UPCOMING),
+        # No date at all: is the last known edition more than a year old?
+        When(edition_year__lte=stale_edition_year(now), then=value(NO_SESSION)),
+        When(
+            edition_year__isnull=True,
+            last_published_at__lte=now - NO_SESSION_AFTER,
+            then=value(NO_SESSION),
+        ),
+        default=value(NOT_ANNOUNCED),
         output_field=output_field,
     )
 
@@ -129,15 +183,22 @@ def status_q(statuses, now: datetime) -> Q:
     past = Q(deadline__lte=now)
     not_past = Q(deadline__isnull=True) | Q(deadline__gt=now)
     started = Q(opens_on__isnull=True) | Q(opens_on__lte=today)
+    undated = live & Q(is_rolling=False, deadline__isnull=True, opens_on__isnull=True)
+    year, published = stale_edition_year(now), now - NO_SESSION_AFTER
+    # Written out both ways (not with ~): the columns may be NULL.
+    stale = Q(edition_year__lte=year) | Q(
+        edition_year__isnull=True, last_published_at__lte=published
+    )
+    fresh = Q(edition_year__gt=year) | (
+        Q(edition_year__isnull=True)
+        & (Q(last_published_at__isnull=True) | Q(last_published_at__gt=published))
+    )
     conditions = {
         CLOSED: Q(discontinued=True) | (past & Q(has_results=False)),
         RESULTS: live & past & Q(has_results=True),
-        UPCOMING: live
-        & not_past
-        & (
-            Q(opens_on__gt=today)
-            | (Q(is_rolling=False) & Q(deadline__isnull=True) & Q(opens_on__isnull=True))
-        ),
+        UPCOMING: live & not_past & Q(opens_on__gt=today),
+        NOT_ANNOUNCED: undated & fresh,
+        NO_SESSION: undated & stale,
         ROLLING: live & not_past & started & Q(is_rolling=True),
         CLOSING_SOON: live
         & started
@@ -165,6 +226,13 @@ def seconds_until_change(facts: CallDates, now: datetime) -> int | None:
         if facts.opens_on is not None:
             midnight = datetime.combine(facts.opens_on, time.min)
             moments.append(_utc(timezone.make_aware(midnight)))
+        elif deadline is None and not facts.is_rolling:
+            # Undated: when its last known edition turns more than a year old.
+            if facts.edition_year is not None:
+                new_year = datetime.combine(date(facts.edition_year + 2, 1, 1), time.min)
+                moments.append(_utc(timezone.make_aware(new_year)))
+            elif facts.last_published is not None:
+                moments.append(_utc(facts.last_published) + NO_SESSION_AFTER)
     future = [(moment - now).total_seconds() for moment in moments if moment > now]
     if not future:
         return None

@@ -67,7 +67,7 @@ def test_filter_open_amis_open_one_and_download_its_ics(calls_site, browser):
     cards = page.locator(".call-card")
     assert cards.count() == 1
     assert OPEN_AMI in cards.first.inner_text()
-    # The seeded AMIs have no date yet: they are upcoming, not open.
+    # The seeded AMIs have no date: they are not open.
     assert "AMI Initiatives territoriales" not in page.locator("main").inner_text()
 
     page.get_by_role("link", name=OPEN_AMI).click()
@@ -88,11 +88,85 @@ def test_filter_open_amis_open_one_and_download_its_ics(calls_site, browser):
     context.close()
 
 
+def test_undated_seed_amis_say_no_session_is_announced(calls_site, page):
+    """The AMIs of the 2018 fiches are not « À venir »: the status filter finds
+    them under « Pas de session annoncée », with their last known edition."""
+    page.goto(calls_site + "/fr/appels-a-projets/")
+    form = page.locator("form.listing-filters")
+    form.locator("select[name=status]").select_option("a-venir")
+    form.locator("select[name=type]").select_option("ami")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".call-card").count() == 0
+    form = page.locator("form.listing-filters")
+    form.locator("select[name=status]").select_option("pas-de-session")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    cards = page.locator(".call-card")
+    assert cards.count() == 2
+    for text in cards.all_inner_texts():
+        assert "Pas de session annoncée" in text and "Dernière édition connue" in text
+        assert "À venir" not in text
+
+
+# A selected choice is fully readable in the filter form: a long one wraps
+# onto more lines instead of being cut at the width of the column. Measured in
+# the page: the select's content box must be at least as tall as the lines its
+# chosen text needs at its width (a lower bound: word wrapping adds lines).
+LONG_CHOICES = (
+    "/fr/appels-a-projets/?applicant=siae&organiser=conseil-departemental-des-hauts-de-seine"
+    "&region=93&status=pas-de-session"
+)
+CUT_TEXTS = """() => {
+    const ruler = document.createElement("canvas").getContext("2d");
+    const px = value => parseFloat(value) || 0;
+    const cut = [];
+    for (const select of document.querySelectorAll(".listing-filters select")) {
+        const style = getComputedStyle(select);
+        ruler.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const text = select.options[select.selectedIndex].text;
+        const width = select.clientWidth - px(style.paddingLeft) - px(style.paddingRight);
+        const lines = Math.ceil(ruler.measureText(text).width / width);
+        const lineHeight = px(style.lineHeight) || 1.2 * px(style.fontSize);
+        const height = select.clientHeight - px(style.paddingTop) - px(style.paddingBottom);
+        if (height < lines * lineHeight - 2) {
+            cut.push(`${select.name}: « ${text} » needs ${lines} lines, shows ${height}px`);
+        }
+    }
+    const labels = ".listing-filters label, .listing-filters__summary, .listing-sort__label";
+    for (const label of document.querySelectorAll(labels)) {
+        if (label.scrollWidth > label.clientWidth + 1) {
+            cut.push(`label « ${label.textContent.trim()} » is cut`);
+        }
+    }
+    return cut;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_filter_labels_and_chosen_options_are_not_cut(calls_site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    tab = context.new_page()
+    tab.goto(calls_site + LONG_CHOICES)
+    tab.evaluate(
+        "document.querySelectorAll('.listing-filters details').forEach(d => d.open = true)"
+    )
+    chosen = tab.evaluate(
+        "[...document.querySelectorAll('.listing-filters select')]"
+        ".map(s => [s.name, s.options[s.selectedIndex].text])"
+    )
+    assert dict(chosen)["applicant"].startswith("Structures d'insertion")  # long choices
+    assert dict(chosen)["organiser"] == "Conseil départemental des Hauts-de-Seine"
+    assert tab.evaluate(CUT_TEXTS) == []
+    context.close()
+
+
 CALL_PAGES = [
     "/fr/appels-a-projets/",
     "/fr/appels-a-projets/?type=ami&status=ouvert",
     "/fr/appels-a-projets/?type=autre",  # empty state
     "/fr/appels-a-projets/?status=oops&deadline_before=demain",  # notices
+    LONG_CHOICES,  # long choices, wrapped
     "/fr/appels-a-projets/archives/",
     "/fr/appels-a-projets/archives/2015/",
     "/fr/appels-a-projets/ami-navigateur/",

@@ -95,6 +95,32 @@ def test_rss_parses_and_lists_the_filtered_calls_newest_first(client, index, cal
     assert [i.findtext("title") for i in archive.iter("item")] == ["AMI – AMI clos flux"]
 
 
+def test_feeds_say_when_dates_are_not_announced(client, index, calls):
+    """An undated call is not « À venir » in the feeds either: the listing's
+    statuses, its last known edition, and the same status filter."""
+    year = timezone.localdate().year
+    add_call(index, title="Annuel sans dates flux", call_type="aap", edition_year=year - 1)
+    add_call(index, title="AMI sans session flux", call_type="ami", edition_year=year - 3)
+    channel = parse_xml(get(client, f"{index.url}flux/rss/").content).find("channel")
+    items = {item.findtext("title"): item for item in channel.findall("item")}
+    assert "AMI – AMI sans session flux" not in items  # as in the default listing
+    awaited = items["AAP – Annuel sans dates flux"]
+    assert [c.text for c in awaited.findall("category")] == [
+        "Appel à projets (AAP)",
+        "Dates non annoncées",
+    ]
+    assert f"Dates non annoncées (dernière édition connue : {year - 1})." in awaited.findtext(
+        "description"
+    )
+    response = get(client, f"{index.url}flux/atom/", status="pas-de-session")
+    entries = parse_xml(response.content).findall(f"{ATOM}entry")
+    assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["AMI – AMI sans session flux"]
+    terms = [category.get("term") for category in entries[0].findall(f"{ATOM}category")]
+    assert "Pas de session annoncée" in terms
+    upcoming = parse_xml(get(client, f"{index.url}flux/rss/", status="a-venir").content)
+    assert [i.findtext("title") for i in upcoming.iter("item")] == []
+
+
 def test_atom_parses(client, index, calls):
     response = get(client, f"{index.url}flux/atom/", status="ouvert")
     assert response["Content-Type"].startswith("application/atom+xml")

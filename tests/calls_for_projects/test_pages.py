@@ -115,6 +115,14 @@ def calls(index, organiser, theme):
             region="44",
         ),
         "theta": add_call(index, title="Thêta sans date", call_type="ami", region="44"),
+        # No date, last known edition more than a year old: not listed by default.
+        "iota": add_call(
+            index,
+            title="Iota sans session",
+            call_type="ami",
+            region="44",
+            edition_year=today.year - 2,
+        ),
         "eta": add_call(
             index,
             title="Êta national",
@@ -169,6 +177,7 @@ def test_default_order_open_by_deadline_then_rolling_then_upcoming(client, index
     response = listing(client, index.url)
     assert titles(response) == CURRENT_ORDER
     assert "Epsilon clos" not in response.text  # closed calls are in the archive
+    assert "Iota sans session" not in response.text  # on demand (status filter)
     assert "6 appels en cours ou à venir" in response.text
 
 
@@ -185,12 +194,19 @@ def test_cards_show_status_badges_and_time_left(client, index, calls):
         ({"status": "ouvert"}, ["Alpha clôture proche", "Êta national", "Bêta ouvert"]),
         ({"status": "cloture-proche"}, ["Alpha clôture proche", "Êta national"]),
         ({"status": "fil-de-l-eau"}, ["Gamma fil de l'eau"]),
-        ({"status": "a-venir"}, ["Delta à venir", "Thêta sans date"]),
+        ({"status": "a-venir"}, ["Delta à venir"]),
+        ({"status": "dates-non-annoncees"}, ["Thêta sans date"]),
+        ({"status": "pas-de-session"}, ["Iota sans session"]),
         ({"status": "clos"}, ["Epsilon clos", "Zêta résultats"]),
         ({"status": "resultats"}, ["Zêta résultats"]),
-        ({"status": "tous"}, CURRENT_ORDER + ["Epsilon clos", "Zêta résultats"]),
+        (
+            {"status": "tous"},
+            CURRENT_ORDER + ["Iota sans session", "Epsilon clos", "Zêta résultats"],
+        ),
         ({"type": "ami"}, ["Alpha clôture proche", "Delta à venir", "Thêta sans date"]),
         ({"type": "ami", "status": "ouvert"}, ["Alpha clôture proche"]),
+        ({"type": "ami", "status": "a-venir"}, ["Delta à venir"]),
+        ({"type": "ami", "status": "pas-de-session"}, ["Iota sans session"]),
         ({"organiser": "zorglub"}, ["Alpha clôture proche", "Bêta ouvert"]),
         ({"organiser": "zorglub", "status": "clos"}, ["Epsilon clos"]),
         ({"theme": "theme-appels-alpha"}, ["Alpha clôture proche"]),
@@ -281,7 +297,9 @@ def test_text_query_is_combined_with_the_other_filters(client, index, calls):
         "Ouverts (clôture proche comprise)": 2,
         "Clôture dans les 14 jours": 1,
         "Au fil de l'eau": 1,
-        "À venir": 2,
+        "À venir": 1,
+        "Dates non annoncées": 1,
+        "Pas de session annoncée depuis plus d'un an": 1,
         "Clos (archives)": 2,
         "Résultats publiés": 1,
     }
@@ -291,11 +309,11 @@ def test_text_query_is_combined_with_the_other_filters(client, index, calls):
 def test_text_query_keeps_the_matches_of_the_other_filters(client, index, calls, monkeypatch):
     """More calls match the query than are kept: a filter still finds all its
     own matches, since the query is ranked within the other filters."""
-    monkeypatch.setattr(CallFilterSet, "max_text_matches", 2)
+    monkeypatch.setattr(CallFilterSet, "max_text_matches", 3)
     response = listing(client, index.url, q="solidaire")
-    assert len(titles(response)) <= 2
+    assert len(titles(response)) <= 3
     assert notices(response) == [
-        "Plus de 2 appels correspondent à votre recherche : seuls les 2 plus pertinents "
+        "Plus de 3 appels correspondent à votre recherche : seuls les 3 plus pertinents "
         "sont retenus. Précisez-la ou ajoutez un filtre."
     ]
     response = listing(client, index.url, q="solidaire", type="ami")
@@ -335,7 +353,9 @@ def test_facets_count_statuses_types_and_regions(client, index, calls):
         "ouvert": 3,
         "cloture-proche": 2,
         "fil-de-l-eau": 1,
-        "a-venir": 2,
+        "a-venir": 1,
+        "dates-non-annoncees": 1,
+        "pas-de-session": 1,
         "clos": 2,
         "resultats": 1,
     }
@@ -560,7 +580,8 @@ def test_call_page_json_ld_escapes_script(client, index):
 def test_undated_and_discontinued_calls(client, index):
     undated = add_call(index, title="Appel sans dates", dates_note="Dates à venir.")
     html = client.get(undated.url).text
-    assert "À venir" in html and "Pas encore annoncées" in html
+    assert ">Dates non annoncées<" in html and "Pas encore annoncées" in html
+    assert ">À venir<" not in html
     assert "ical/" not in html
     assert client.get(f"{undated.url}ical/").status_code == 404
     stopped = add_call(
@@ -573,6 +594,63 @@ def test_undated_and_discontinued_calls(client, index):
     html = client.get(stopped.url).text
     assert ">Clos<" in html and "Stoppé depuis la loi NOTRe." in html
     assert "potentialAction" not in html
+
+
+# --- Calls without dates: the last known edition ------------------------------------------
+
+
+def test_undated_calls_show_their_last_known_edition_not_upcoming(client, index):
+    year = timezone.localdate().year
+    add_call(
+        index,
+        title="Annuel attendu",
+        call_type="ami",
+        edition_number=4,
+        edition_year=year - 1,
+        dates_note="Prochaine édition en préparation.",
+    )
+    stale = add_call(index, title="AMI d'une autre époque", call_type="ami", edition_year=2018)
+    html = listing(client, index.url).text
+    awaited = card(html, "Annuel attendu")
+    assert "</span>Dates non annoncées</span>" in awaited
+    assert f"<dt>Dernière édition connue</dt><dd>n° 4, {year - 1}</dd>" in awaited
+    assert "À venir" not in awaited
+    assert "AMI d&#x27;une autre époque" not in html  # not in the default listing
+    # « À venir » promises a session: only dated ones.
+    assert titles(listing(client, index.url, status="a-venir")) == []
+    response = listing(client, index.url, type="ami", status="pas-de-session")
+    assert titles(response) == ["AMI d'une autre époque"]
+    old = card(response.text, "AMI d&#x27;une autre époque")
+    assert "</span>Pas de session annoncée</span>" in old and "call-card--pas-de-session" in old
+    assert "<dt>Dernière édition connue</dt><dd>2018</dd>" in old
+
+    page = client.get(stale.url).text
+    assert ">Pas de session annoncée<" in page and ">À venir<" not in page
+    assert "Aucune session de cet appel n'a été annoncée depuis plus d'un an." in page
+    assert "<dt>Dernière édition connue</dt><dd>2018</dd>" in page
+    assert "potentialAction" not in page  # nothing to apply to
+
+
+def test_undated_call_without_edition_year_counts_from_its_last_publication(
+    client, index, monkeypatch
+):
+    call = add_call(index, title="Appel sans année", call_type="aap")
+    published = call.last_published_at
+    response = listing(client, index.url)
+    assert titles(response) == ["Appel sans année"]
+    html = card(response.text, "Appel sans année")
+    assert "</span>Dates non annoncées</span>" in html
+    day = timezone.localtime(published).date()
+    assert f'<dt>Dernière mise à jour</dt><dd><time datetime="{day.isoformat()}">' in html
+    # The HTTP cache lifetime of the page ends when it changes, a year later.
+    monkeypatch.setattr(timezone, "now", lambda: published + timedelta(days=365, minutes=-1))
+    page = client.get(call.url)
+    assert ">Dates non annoncées<" in page.text
+    assert int(page["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 60
+    monkeypatch.setattr(timezone, "now", lambda: published + timedelta(days=365, minutes=1))
+    assert titles(listing(client, index.url)) == []
+    assert titles(listing(client, index.url, status="pas-de-session")) == ["Appel sans année"]
+    assert ">Pas de session annoncée<" in client.get(call.url).text
 
 
 def test_call_page_query_count_does_not_grow_with_its_relations(
@@ -606,6 +684,7 @@ def test_home_page_lists_open_calls_closing_soonest(client, home_fr):
     add_call(seeded, title="Accueil dans 2 jours", deadline=now + timedelta(days=2))
     add_call(seeded, title="Accueil clos", deadline=now - timedelta(days=2))
     add_call(seeded, title="Accueil au fil de l'eau", is_rolling=True, call_type="fil-de-l-eau")
+    add_call(seeded, title="Accueil sans dates", edition_year=timezone.localdate().year)
     response = client.get(home_fr.url)
     assert response.status_code == 200
     (section,) = [s for s in response.context["sections"] if s["key"] == "calls"]
@@ -614,7 +693,7 @@ def test_home_page_lists_open_calls_closing_soonest(client, home_fr):
     # Dated calls first, nearest deadline first; then rolling grants fill the list.
     assert shown[:2] == ["Accueil dans 2 jours", "Accueil dans 20 jours"]
     assert len(shown) == HOME_CALLS and all(call.is_rolling for call in calls[2:])
-    assert "Accueil clos" not in shown
+    assert "Accueil clos" not in shown and "Accueil sans dates" not in shown
     html = response.text
     assert html.index("Accueil dans 2 jours") < html.index("Accueil dans 20 jours")
     assert f'href="{seeded.url}"' in html

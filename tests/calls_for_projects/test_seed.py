@@ -58,11 +58,16 @@ def test_courts_circuits(client, index):
     assert juries == [("chefs d'entreprise", "prix du jury"), ("citoyens", "prix du public")]
     assert "plusieurs semaines" in page.support_offered
     assert "chefs d'entreprise" in page.support_offered
-    # The seed gives no date: none is invented, the status says so.
+    # The seed gives no date: none is invented. Its last known edition is that
+    # of the 2018 fiche: no session announced since, not « À venir ».
     assert page.opens_on is None and page.deadline is None and not page.is_rolling
-    assert page.status == st.UPCOMING
+    assert page.edition_year == 2018
+    assert page.status == st.NO_SESSION
     html = client.get(page.url).text
-    assert "Pas encore annoncées" in html and "prix du public" in html
+    assert ">Pas de session annoncée<" in html and ">À venir<" not in html
+    assert "Aucune session de cet appel n'a été annoncée depuis plus d'un an." in html
+    assert "<dt>Dernière édition connue</dt><dd>2018</dd>" in html
+    assert "prix du public" in html
 
 
 def test_ami_initiatives_territoriales_and_its_laureate(client, index):
@@ -119,6 +124,30 @@ def test_rolling_schemes_facts(index):
     assert [a.code for a in cae.applicants.all()] == ["cae"]
     jobs = call(index, "grand-est-emploi-associatif")
     assert "120 à 150 ETP CDI associatifs par an" in jobs.description
+
+
+UNDATED_2018 = [
+    "courts-circuits",
+    "ami-initiatives-territoriales",
+    "ami-tetes-de-reseaux-regionales-associatives",
+    "fabriques-a-projets-dutilite-sociale",
+]
+
+
+def test_undated_seed_calls_are_not_upcoming(client, index):
+    """The calls the 2018 fiches describe without dates: « Pas de session
+    annoncée », found by that status, never by « À venir »."""
+    for slug in UNDATED_2018:
+        page = call(index, slug)
+        assert page.edition_year == 2018 and page.status == st.NO_SESSION, slug
+    upcoming = client.get(index.url, {"status": "a-venir"})
+    assert list(upcoming.context["results"].object_list) == []
+    amis = client.get(index.url, {"type": "ami", "status": "pas-de-session"})
+    assert {c.slug for c in amis.context["results"].object_list} == {
+        "ami-initiatives-territoriales",
+        "ami-tetes-de-reseaux-regionales-associatives",
+    }
+    assert "Dernière édition connue" in amis.text
 
 
 def test_hauts_de_seine_call_stopped_in_2015(client, index):

@@ -68,13 +68,61 @@ def test_rolling_undated_discontinued_and_opened_without_deadline():
     now = paris(2026, 1, 15, 9, 0)
     assert status(now, is_rolling=True) == st.ROLLING
     assert status(now, is_rolling=True, opens_on=date(2026, 2, 1)) == st.UPCOMING
-    assert status(now) == st.UPCOMING  # no date announced
+    assert status(now) == st.NOT_ANNOUNCED  # no date announced: not « upcoming »
     assert status(now, opens_on=date(2026, 1, 2)) == st.OPEN  # opened, deadline to come
     assert status(now, discontinued=True, is_rolling=True) == st.CLOSED
     assert status(now, discontinued=True, has_results=True) == st.CLOSED
     # A rolling scheme with an end date closes at it.
     end = paris(2026, 1, 15, 8, 0)
     assert status(now, is_rolling=True, deadline=end) == st.CLOSED
+
+
+# --- Calls without any date: the last known edition ------------------------------------------
+
+
+def test_undated_call_is_not_upcoming_its_dates_are_not_announced():
+    now = paris(2026, 1, 15, 9, 0)
+    assert status(now) == st.NOT_ANNOUNCED
+    assert status(now, edition_year=2025) == st.NOT_ANNOUNCED  # last year's edition
+    assert status(now, edition_year=2026) == st.NOT_ANNOUNCED
+    assert status(now, edition_year=2024) == st.NO_SESSION  # more than a year old
+    assert status(now, edition_year=2018) == st.NO_SESSION
+    assert st.NOT_ANNOUNCED in st.CURRENT and st.UPCOMING in st.CURRENT
+    assert st.NO_SESSION not in st.CURRENT and st.NO_SESSION not in st.FINISHED
+
+
+def test_an_edition_is_more_than_a_year_old_from_new_year_two_years_on_paris_time():
+    assert status(paris(2025, 12, 31, 23, 59), edition_year=2024) == st.NOT_ANNOUNCED
+    assert status(paris(2026, 1, 1, 0, 0), edition_year=2024) == st.NO_SESSION
+    # 23:30 UTC on 31 December is already the 1st of January in Paris.
+    assert status(datetime(2025, 12, 31, 23, 30, tzinfo=UTC), edition_year=2024) == (st.NO_SESSION)
+    assert status(datetime(2025, 12, 31, 22, 59, tzinfo=UTC), edition_year=2024) == (
+        st.NOT_ANNOUNCED
+    )
+
+
+def test_without_edition_year_the_last_publication_counts_for_a_year():
+    published = paris(2025, 3, 10, 14, 0)
+    year = st.NO_SESSION_AFTER
+    assert year == timedelta(days=365)
+    before = published + year - timedelta(minutes=1)
+    assert status(before, last_published=published) == st.NOT_ANNOUNCED
+    assert status(published + year, last_published=published) == st.NO_SESSION
+    # The edition year, when given, decides whatever the publication.
+    later = published + 3 * year
+    assert status(later, last_published=published, edition_year=2027) == st.NOT_ANNOUNCED
+    assert status(published, last_published=published, edition_year=2020) == st.NO_SESSION
+
+
+def test_the_last_edition_matters_only_without_any_date():
+    now = paris(2026, 1, 15, 9, 0)
+    old = {"edition_year": 2010, "last_published": paris(2015, 1, 1)}
+    assert status(now, opens_on=date(2026, 2, 1), **old) == st.UPCOMING
+    assert status(now, opens_on=date(2026, 1, 2), **old) == st.OPEN
+    assert status(now, deadline=paris(2026, 6, 1), **old) == st.OPEN
+    assert status(now, is_rolling=True, **old) == st.ROLLING
+    assert status(now, discontinued=True, **old) == st.CLOSED
+    assert status(now, deadline=paris(2025, 6, 1), has_results=True, **old) == st.RESULTS
 
 
 # --- Europe/Paris across a daylight-saving change ------------------------------------------
@@ -133,6 +181,18 @@ def test_seconds_until_the_next_status_change():
     assert st.seconds_until_change(st.CallDates(is_rolling=True), far) is None
 
 
+def test_seconds_until_an_undated_call_has_no_session_announced():
+    edition = st.CallDates(edition_year=2024)
+    assert st.seconds_until_change(edition, paris(2025, 12, 31, 23, 0)) == 3600
+    assert st.seconds_until_change(edition, paris(2026, 1, 1, 0, 0)) is None
+    published = paris(2025, 3, 10, 14, 0)
+    facts = st.CallDates(last_published=published)
+    assert st.seconds_until_change(facts, published + timedelta(days=364)) == 86400
+    # A date makes the last edition irrelevant.
+    dated = st.CallDates(deadline=DEADLINE, edition_year=2024)
+    assert st.seconds_until_change(dated, paris(2025, 12, 31, 23, 0)) > 3600
+
+
 # --- SQL and Python agree --------------------------------------------------------------------
 
 
@@ -148,6 +208,22 @@ CASES = {
     "upcoming-dated": {"opens_on": date(2026, 3, 30), "deadline": NOW + timedelta(days=30)},
     "opened-today": {"opens_on": date(2026, 3, 29), "deadline": NOW + timedelta(days=30)},
     "undated": {},
+    "undated-last-year": {"edition_year": 2025},
+    "undated-edition-2024": {"edition_year": 2024},
+    "undated-published-recently": {"last_published_at": NOW - timedelta(days=364)},
+    # 365 days of elapsed time (computed in UTC: NOW is the day clocks change).
+    "undated-published-a-year-ago": {
+        "last_published_at": NOW.astimezone(UTC) - st.NO_SESSION_AFTER
+    },
+    "undated-published-a-year-ago-less-a-minute": {
+        "last_published_at": NOW.astimezone(UTC) - st.NO_SESSION_AFTER + timedelta(minutes=1)
+    },
+    "undated-recent-edition-old-page": {
+        "edition_year": 2025,
+        "last_published_at": NOW - timedelta(days=900),
+    },
+    "undated-old-edition-new-page": {"edition_year": 2020, "last_published_at": NOW},
+    "upcoming-old-edition": {"opens_on": date(2026, 4, 2), "edition_year": 2015},
     "opened-no-deadline": {"opens_on": date(2026, 1, 1)},
     "rolling": {"is_rolling": True, "call_type": "fil-de-l-eau"},
     "rolling-later": {
@@ -190,7 +266,15 @@ def test_sql_status_matches_python_for_every_case(matrix):
         "results": st.RESULTS,
         "upcoming-dated": st.UPCOMING,
         "opened-today": st.OPEN,
-        "undated": st.UPCOMING,
+        "undated": st.NOT_ANNOUNCED,
+        "undated-last-year": st.NOT_ANNOUNCED,
+        "undated-edition-2024": st.NO_SESSION,
+        "undated-published-recently": st.NOT_ANNOUNCED,
+        "undated-published-a-year-ago": st.NO_SESSION,
+        "undated-published-a-year-ago-less-a-minute": st.NOT_ANNOUNCED,
+        "undated-recent-edition-old-page": st.NOT_ANNOUNCED,
+        "undated-old-edition-new-page": st.NO_SESSION,
+        "upcoming-old-edition": st.UPCOMING,
         "opened-no-deadline": st.OPEN,
         "rolling": st.ROLLING,
         "rolling-later": st.UPCOMING,
