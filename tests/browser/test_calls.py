@@ -55,14 +55,14 @@ def test_filter_open_amis_open_one_and_download_its_ics(calls_site, browser):
     page = context.new_page()
     page.goto(calls_site + "/fr/")
     page.get_by_role("link", name="Appels à projets", exact=True).first.click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: url == calls_site + "/fr/appels-a-projets/")
     assert page.url == calls_site + "/fr/appels-a-projets/"
 
     form = page.locator("form.listing-filters")
     form.locator("select[name=type]").select_option("ami")
     form.locator("select[name=status]").select_option("ouvert")
     form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "type=ami" in url and "status=ouvert" in url)
     assert "type=ami" in page.url and "status=ouvert" in page.url
     cards = page.locator(".call-card")
     assert cards.count() == 1
@@ -71,7 +71,7 @@ def test_filter_open_amis_open_one_and_download_its_ics(calls_site, browser):
     assert "AMI Initiatives territoriales" not in page.locator("main").inner_text()
 
     page.get_by_role("link", name=OPEN_AMI).click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: url.endswith("/fr/appels-a-projets/ami-navigateur/"))
     assert page.url.endswith("/fr/appels-a-projets/ami-navigateur/")
     main = page.locator("main")
     assert "Clôture proche" in main.inner_text()

@@ -31,11 +31,11 @@ def test_open_the_sceaux_convention_and_follow_a_partner(live_site, page):
     form.locator("select[name=partner]").select_option("moovjee")
     form.locator("select[name=status]").select_option("approuvee")
     form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "partner=moovjee" in url and "status=approuvee" in url)
     assert "partner=moovjee" in page.url and "status=approuvee" in page.url
 
     page.get_by_role("link", name="Conventions de partenariat de la Ville de Sceaux").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: url == live_site + SCEAUX)
     assert page.url == live_site + SCEAUX
     main = page.locator("main").inner_text()
     assert "Othmane Khaoua" in main
@@ -44,7 +44,7 @@ def test_open_the_sceaux_convention_and_follow_a_partner(live_site, page):
     assert "centre de ressources ESS de la Région Île-de-France" in main
 
     page.locator("#partenaires").locator("..").get_by_role("link", name="Moovjee").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: url == live_site + "/fr/annuaire/moovjee/")
     assert page.url == live_site + "/fr/annuaire/moovjee/"
     section = page.locator("section.actor-conventions")
     assert "Conventions de partenariat de la Ville de Sceaux" in section.inner_text()

@@ -24,13 +24,13 @@ def test_home_switch_to_english_and_search(live_site, page):
     search = page.get_by_role("searchbox").first
     search.fill("propositions citoyennes")
     search.press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/fr/recherche/" in url)
     assert "/fr/recherche/" in page.url
     page.get_by_role("link", name="Sceaux Valley").first.wait_for()
 
     # Switch to English: the search page in English, same query.
     page.locator("a[hreflang='en']").first.click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/en/search/" in url and "propositions" in url)
     assert "/en/search/" in page.url and "propositions" in page.url
     assert page.locator("html").get_attribute("lang") == "en"
 
@@ -43,11 +43,11 @@ def test_directory_filter_by_region_and_open_a_fiche(live_site, page):
     form = page.locator("form.listing-filters")
     form.locator("select[name=region]").select_option("44")  # Grand Est
     form.locator("button[type=submit], input[type=submit]").first.click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "region=44" in url)
     assert "region=44" in page.url
     fiche = page.get_by_role("link", name="Strasbourg Eurométropole").first
     fiche.click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/fr/annuaire/" in url and url != live_site + "/fr/annuaire/")
     assert "/fr/annuaire/" in page.url and page.url != live_site + "/fr/annuaire/"
     text = page.locator("main").inner_text()
     assert "474" in text and "524" in text  # 474 524 habitants
@@ -187,7 +187,7 @@ def test_map_clusters_and_spreads_the_actors_of_one_point(live_site, browser, wi
     assert len({(round(box["x"]), round(box["y"])) for box in boxes}) == 6  # six places
     tab.locator('#carte .leaflet-marker-icon[title="Tuba Mulhouse"]').click()
     tab.locator(".leaflet-popup-content a", has_text="Tuba Mulhouse").click()
-    tab.wait_for_load_state()
+    tab.wait_for_url(lambda url: url.endswith("/fr/annuaire/tuba-mulhouse/"))
     assert tab.url.endswith("/fr/annuaire/tuba-mulhouse/")
 
     # With tiles, no notice.
@@ -232,6 +232,6 @@ def test_map_without_tiles_keeps_its_markers_and_the_list(live_site, browser, wi
     items = tab.locator("#liste-carte .map-list__item a")
     assert items.count() == 17
     tab.locator("#liste-carte").get_by_role("link", name="Ville de Mulhouse").click()
-    tab.wait_for_load_state()
+    tab.wait_for_url(lambda url: url.endswith("/fr/annuaire/ville-de-mulhouse/"))
     assert tab.url.endswith("/fr/annuaire/ville-de-mulhouse/")
     context.close()

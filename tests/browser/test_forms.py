@@ -132,7 +132,7 @@ def test_a_type_filter_narrows_the_search_results(live_site, page):
     link = types.get_by_role("link", name="Appels à projets", exact=True)
     count = int(re.sub(r"\D", "", link.locator("xpath=..").locator(".facets__count").inner_text()))
     link.click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "type=callforprojectspage" in url)
     assert "type=callforprojectspage" in page.url
     expect(types.get_by_role("link", name="Appels à projets", exact=True)).to_have_attribute(
         "aria-current", "true"
@@ -142,5 +142,5 @@ def test_a_type_filter_narrows_the_search_results(live_site, page):
     assert {kind.strip().lower() for kind in kinds} == {"appel à projets"}
     # Its chip removes it, the query kept.
     page.get_by_role("link", name=re.compile("Retirer le filtre Type de contenu")).click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: url.endswith("/fr/recherche/?q=economie"))
     assert page.url.endswith("/fr/recherche/?q=economie")

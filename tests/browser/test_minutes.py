@@ -28,7 +28,7 @@ MINUTES_PATHS = [
 def test_open_a_network_then_the_2015_minutes_then_a_participant_fiche(live_site, page):
     page.goto(live_site + "/fr/reseaux/")
     page.get_by_role("link", name="Réseau 92 – Économie sociale et solidaire").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: url == live_site + "/fr/reseaux/reseau-92-ess/")
     assert page.url == live_site + "/fr/reseaux/reseau-92-ess/"
     assert page.get_by_role("heading", level=3, name="2015").is_visible()
 
@@ -36,11 +36,13 @@ def test_open_a_network_then_the_2015_minutes_then_a_participant_fiche(live_site
     form = page.locator("form.listing-filters")
     form.get_by_label("Année").fill("2015")
     form.get_by_role("button", name="Afficher les comptes rendus").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "year=2015" in url)
     assert "year=2015" in page.url
 
     page.get_by_role("link", name="Réunion du vendredi 27 novembre 2015").click()
-    page.wait_for_load_state()
+    page.wait_for_url(
+        lambda url: url.endswith("/fr/reseaux/reseau-92-ess/2015-11-27-premiere-reunion/")
+    )
     assert page.url.endswith("/fr/reseaux/reseau-92-ess/2015-11-27-premiere-reunion/")
     main = page.locator("main")
     assert "vendredi 27 novembre 2015" in main.inner_text()
@@ -49,7 +51,7 @@ def test_open_a_network_then_the_2015_minutes_then_a_participant_fiche(live_site
 
     # Follow Othmane Khaoua's organisation to its directory fiche.
     participants.get_by_role("link", name="Ville de Sceaux").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: url.endswith("/fr/annuaire/ville-de-sceaux/"))
     assert page.url.endswith("/fr/annuaire/ville-de-sceaux/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Ville de Sceaux")
     # The fiche lists the meeting back.

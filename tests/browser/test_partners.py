@@ -151,6 +151,6 @@ def test_partner_logs_in_with_the_emailed_link(live_site, page):
     token = output.strip().splitlines()[-1]
     page.goto(f"{live_site}/fr/espace-partenaires/connexion/{token}/")
     page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: url == live_site + "/fr/espace-partenaires/")
     assert page.url == live_site + "/fr/espace-partenaires/"
     assert "Strasbourg Eurométropole" in page.locator("main").inner_text()
