@@ -13,6 +13,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# V=1: the setup's full output (every migration, every command); by default
+# migrations are summed up in one line.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+MIGRATE := migrate --noinput -v 1
+else
+Q := @
+MIGRATE := migrate_summary
+endif
 
 # Optional local settings: a .env file (see .env.example) is read by make.
 ifneq (,$(wildcard .env))
@@ -21,12 +31,12 @@ export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve setup install messages db test lint translations system-deps bench clean
+.PHONY: help run serve setup install messages db admin-password test lint translations system-deps bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-run: setup ## Set up (venv, database, seed content, admin account) and serve on http://127.0.0.1:8000 (PORT=…)
+run: setup ## Set up (venv, database, seed content, admin account) and serve on http://127.0.0.1:8000 (PORT=…, V=1: full output)
 	@bin/serve $(PORT)
 
 serve: ## Serve without setting up again (PORT=… to change the port)
@@ -49,10 +59,13 @@ messages: install ## Compile the French and English catalogues
 
 db: install ## Migrate, create roles and workflow, load seed content, create the local admin
 	@mkdir -p var
-	$(MANAGE) migrate --noinput -v 1
-	$(MANAGE) setup_roles
-	$(MANAGE) load_seed_content
-	@$(MANAGE) ensure_admin
+	$(Q)$(MANAGE) $(MIGRATE)
+	$(Q)$(MANAGE) setup_roles
+	$(Q)$(MANAGE) load_seed_content
+	@$(MANAGE) ensure_admin --site-url http://127.0.0.1:$(PORT)
+
+admin-password: install ## Give the local admin account a new password and print it once
+	@$(MANAGE) ensure_admin --reset-password --site-url http://127.0.0.1:$(PORT)
 
 lint: install ## ruff (lint and format check)
 	$(VENV)/bin/ruff check .

@@ -9,5 +9,7 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from .cache import connect_all
+        from .roles import register_account_roles
 
         connect_all()
+        register_account_roles()

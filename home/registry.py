@@ -1,6 +1,7 @@
 """Sections that one part of the site shows from other apps, without
 importing them: the home page's blocks (« open calls »…), an actor fiche's
-« its calls », « its meetings », « its conventions ». One mechanism for all.
+« its calls », « its meetings », « its conventions », a network page's or a
+call's events in the agenda. One mechanism for all.
 
 An app registers, in its `AppConfig.ready()`:
 
@@ -70,3 +71,55 @@ def stylesheets(sections) -> list[str]:
 HOME_SECTIONS = SectionRegistry("home")
 # An actor fiche's sections (directory/models.py).
 ACTOR_SECTIONS = SectionRegistry("actor")
+# A network page's sections (network_minutes/models.py: NetworkPage), such as
+# its meetings announced in the agenda.
+NETWORK_SECTIONS = SectionRegistry("network")
+# A call for projects' sections (calls_for_projects/models.py:
+# CallForProjectsPage), such as its information sessions in the agenda.
+CALL_SECTIONS = SectionRegistry("call")
+
+
+# --- Account roles -----------------------------------------------------------------
+#
+# `manage.py create_user --role <code>` creates an account in a role. The core
+# registers its editorial roles (`home/roles.py`); an app registers its own
+# (the partners app: `partenaire`, an account with no admin access) from its
+# `AppConfig.ready()`:
+#
+#     ACCOUNT_ROLES.register(AccountRole("partenaire", "Compte partenaire", password=False))
+
+
+@dataclass(frozen=True)
+class AccountRole:
+    code: str
+    label: str
+    # Names of the groups the account joins (they must exist: `setup_roles`).
+    groups: tuple[str, ...] = ()
+    # False: the account gets no usable password (it signs in another way).
+    password: bool = True
+    # Printed after the account is created: what to do next, if anything.
+    next_step: str = ""
+    order: int = 100
+
+
+class AccountRoleRegistry:
+    def __init__(self):
+        self._roles: dict[str, AccountRole] = {}
+
+    def __repr__(self) -> str:
+        return f"<AccountRoleRegistry: {', '.join(self.codes())}>"
+
+    def register(self, role: AccountRole) -> None:
+        self._roles[role.code] = role
+
+    def get(self, code: str) -> AccountRole | None:
+        return self._roles.get(code)
+
+    def roles(self) -> list[AccountRole]:
+        return sorted(self._roles.values(), key=lambda r: (r.order, r.code))
+
+    def codes(self) -> list[str]:
+        return [role.code for role in self.roles()]
+
+
+ACCOUNT_ROLES = AccountRoleRegistry()

@@ -196,3 +196,20 @@ def setup_roles() -> dict[str, Group]:
     for app_setup in _app_role_setups:
         app_setup()
     return groups
+
+
+def register_account_roles() -> None:
+    """The editorial roles of `manage.py create_user --role` (HomeConfig.ready)."""
+    from .registry import ACCOUNT_ROLES, AccountRole
+
+    ACCOUNT_ROLES.register(
+        AccountRole("redaction", "Rédaction : écrit et soumet à relecture", (EDITORS,), order=10)
+    )
+    ACCOUNT_ROLES.register(
+        AccountRole("moderation", "Modération : relit et publie", (MODERATORS,), order=20)
+    )
+    ACCOUNT_ROLES.register(
+        AccountRole(
+            "administration", "Administration : gère tout le site", (ADMINISTRATORS,), order=30
+        )
+    )

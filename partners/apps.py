@@ -12,9 +12,11 @@ class PartnersConfig(AppConfig):
         from home.roles import register_role_setup
 
         from . import signals
+        from .accounts import register_partner_role
         from .roles import setup_partner_roles
         from .sections import propose_update_section
 
         signals.connect()
         ACTOR_SECTIONS.register("propose_update", propose_update_section, order=900)
         register_role_setup(setup_partner_roles)
+        register_partner_role()

@@ -319,6 +319,17 @@ PARTNERS_TRUSTED_PROXY_COUNT = env_int("PARTNERS_TRUSTED_PROXY_COUNT", 0)
 PARTNERS_LOGO_MAX_SIZE = env_int("PARTNERS_LOGO_MAX_SIZE", 2 * 1024 * 1024)
 PARTNERS_DOCUMENT_MAX_SIZE = env_int("PARTNERS_DOCUMENT_MAX_SIZE", 10 * 1024 * 1024)
 PARTNERS_OVERDUE_DAYS = env_int("PARTNERS_OVERDUE_DAYS", 14)
+# Accepted upload types, comma-separated, among those the forms recognise by
+# their first bytes: image/png, image/jpeg, image/webp, application/pdf (empty:
+# the default).
+PARTNERS_LOGO_CONTENT_TYPES = env_list("PARTNERS_LOGO_CONTENT_TYPES") or [
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+]
+PARTNERS_DOCUMENT_CONTENT_TYPES = env_list("PARTNERS_DOCUMENT_CONTENT_TYPES") or ["application/pdf"]
+PARTNERS_LOGIN_LINK_MAX_AGE = env_int("PARTNERS_LOGIN_LINK_MAX_AGE", 30 * 60)
+PARTNERS_TEXT_MAX_LENGTH = env_int("PARTNERS_TEXT_MAX_LENGTH", 5000)
 
 LOGGING = {
     "version": 1,
