@@ -9,25 +9,23 @@ A feed is as fresh as the request: the calls it lists are selected at the
 time of the request, and its HTTP lifetime ends before the next status change
 of any of them. Only what does not depend on the time is cached: each
 deadline event of the iCalendar feed, per content version (`models.CALLS`).
+The mechanisms are the core's (home/feeds.py).
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-from datetime import UTC, timedelta
+from collections import namedtuple
+from datetime import timedelta
 
 import icalendar
-from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from home import feeds as shared
 
 from . import status as st
 from .cards import site_id
@@ -35,50 +33,28 @@ from .filters import CallFilterSet
 from .models import CALLS, CallForProjectsPage
 from .views import set_cache_lifetime
 
-FEED_ITEMS = 50
 # The feed holds the nearest deadlines only: calendar apps poll feeds often,
-# and building an event costs ~0.6 ms (icalendar; cached, see feed_events).
+# and building an event costs ~0.6 ms (icalendar; cached, see calls_ical).
 ICAL_MAX_EVENTS = 300
-# The cached events shared by the filtered feeds (feed_events) stay below this.
+# The cached events shared by the filtered feeds (cached_events) stay below this.
 MAX_CACHED_EVENTS = 3 * ICAL_MAX_EVENTS
-ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Maison de l'ESS//Appels à projets//FR"
 
 
 # --- RSS and Atom --------------------------------------------------------------------
 
 
-class CallsFeed(Feed):
+class CallsFeed(shared.ListingFeed):
     """The filtered calls, newest publication first."""
 
-    feed_type = Rss201rev2Feed
-
-    def __init__(self, index_page, listing):
-        super().__init__()
-        self.index_page = index_page
-        self.listing = listing
-
-    def get_object(self, request, *args, **kwargs):
-        self.request = request
-        return self.index_page
-
-    def title(self, obj):
-        return obj.title
-
-    def link(self, obj):
-        return obj.get_url(self.request)
+    filterset_class = CallFilterSet
+    item_guid_is_permalink = False
 
     def description(self, obj):
         return obj.introduction or _("Les appels à projets publiés sur le site.")
 
-    def feed_url(self, obj):
-        return self.request.get_full_path()
-
-    def items(self, obj):
-        if not hasattr(self, "_items"):
-            queryset = self.listing.qs.order_by("-first_published_at", "-pk")
-            self._items = list(queryset.with_organisers()[:FEED_ITEMS])
-        return self._items
+    def select(self, queryset):
+        return queryset.with_organisers()
 
     def item_title(self, item):
         return f"{item.type_short_label} – {item.title}"
@@ -106,19 +82,8 @@ class CallsFeed(Feed):
                 parts.append(f"{item.status_label}.")
         return "\n".join(part for part in parts if part)
 
-    def item_link(self, item):
-        return item.get_url(self.request)
-
     def item_guid(self, item):
         return f"urn:uuid:{item.translation_key}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, item):
-        return item.first_published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
 
     def item_categories(self, item):
         return [item.type_label, item.status_label]
@@ -127,15 +92,10 @@ class CallsFeed(Feed):
 class CallsAtomFeed(CallsFeed):
     feed_type = Atom1Feed
 
-    def subtitle(self, obj):
-        return self.description(obj)
-
 
 def _feed_response(request, index_page, feed_class):
-    listing = CallFilterSet(request.GET, scope=index_page)
-    feed = feed_class(index_page, listing)
-    response = feed(request)
-    return set_cache_lifetime(request, response, feed.items(index_page), listing.now)
+    feed = feed_class(index_page)  # feed(request) selects the items, then their lifetime
+    return set_cache_lifetime(request, feed(request), feed.items(index_page), feed.listing.now)
 
 
 def calls_rss(request, index_page):
@@ -149,40 +109,24 @@ def calls_atom(request, index_page):
 # --- iCalendar ---------------------------------------------------------------------
 
 
-def new_calendar(name: str) -> icalendar.Calendar:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/Paris")
-    return calendar
-
-
 def deadline_event(call, request, stamp, reminder: bool = False) -> icalendar.Event:
     """A call's deadline as an event: it starts and ends at the deadline, in
-    Europe/Paris; with `reminder`, an alarm a week before (for the call's own
-    .ics, not for a subscribed feed). Without `stamp`, no DTSTAMP (the feed
-    adds it to the cached event)."""
+    Europe/Paris; with `reminder`, an alarm a week before (the call's own .ics,
+    not a subscribed feed). Without `stamp`, no DTSTAMP (see cached_events)."""
     deadline = timezone.localtime(call.deadline)
-    event = icalendar.Event()
-    event.add("uid", f"appel-{call.translation_key}-date-limite@maison-ess")
-    if stamp is not None:
-        event.add("dtstamp", stamp)
+    url = call.get_full_url(request)
+    description = [call.type_label, strip_tags(call.summary or ""), url or ""]
+    event = shared.new_event(
+        shared.uid("appel", call.translation_key, "date-limite"),
+        _("Date limite : %(title)s") % {"title": call.title},
+        stamp,
+        url=url,
+        description="\n\n".join(part for part in description if part),
+        categories=[call.type_short_label],
+        transp="TRANSPARENT",
+    )
     event.add("dtstart", deadline)
     event.add("dtend", deadline)
-    event.add("summary", _("Date limite : %(title)s") % {"title": call.title})
-    url = call.get_full_url(request)
-    description = [call.type_label]
-    if call.summary:
-        description.append(strip_tags(call.summary))
-    if url:
-        event.add("url", url)
-        description.append(url)
-    event.add("description", "\n\n".join(description))
-    event.add("categories", [call.type_short_label])
-    event.add("transp", "TRANSPARENT")
     if not reminder:
         return event
     alarm = icalendar.Alarm()
@@ -193,59 +137,14 @@ def deadline_event(call, request, stamp, reminder: bool = False) -> icalendar.Ev
     return event
 
 
-def _ical_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=ICAL_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@functools.cache
-def _paris_timezone() -> bytes:
-    """The VTIMEZONE of Europe/Paris (the years icalendar covers by default),
-    built once per process."""
-    return icalendar.Timezone.from_tzid(settings.TIME_ZONE).to_ical()
-
-
-def _stamped(event: bytes, stamp: bytes) -> bytes:
-    return event.replace(b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\nDTSTAMP:" + stamp + b"\r\n", 1)
-
-
-def feed_events(rows, request, stamp) -> list[bytes]:
-    """The deadline event of each call of `rows` (`DeadlineRow`s), serialised.
-    Building one with `icalendar` costs ~0.6 ms: they are kept in the cache
-    without their DTSTAMP (the time of the request, added here), in one entry
-    per content version (`models.CALLS`), language and site, shared by every
-    filtered feed (a feed lists up to `ICAL_MAX_EVENTS` calls: one key each
-    would fill a local-memory cache). The calls whose event is not cached yet
-    are loaded in one query."""
-    key = CALLS.key("vevents", get_language() or "-", site_id(request))
-    events = cache.get(key) or {}
-    missing = [row.pk for row in rows if row.pk not in events]
-    if missing:
-        if len(events) + len(missing) > MAX_CACHED_EVENTS:
-            # Bounded: the events of this feed only.
-            events = {row.pk: events[row.pk] for row in rows if row.pk in events}
-        calls = CallForProjectsPage.objects.filter(pk__in=missing).defer_streamfields()
-        events.update(
-            {call.pk: deadline_event(call, request, stamp=None).to_ical() for call in calls}
-        )
-        cache.set(key, events, CALLS.timeout)
-    dtstamp = icalendar.vDatetime(stamp.astimezone(UTC)).to_ical()
-    # A call deleted since the first query has no event: left out.
-    return [_stamped(events[row.pk], dtstamp) for row in rows if row.pk in events]
-
-
-@dataclass(frozen=True)
-class DeadlineRow:
-    """What the iCalendar feed reads of a call for each request: its key and
-    the dates of its status (for the HTTP lifetime)."""
-
-    pk: int
-    dates: st.CallDates
+# What the iCalendar feed reads of a call for each request: its key and the
+# dates of its status (`st.CallDates`, for the HTTP lifetime).
+DeadlineRow = namedtuple("DeadlineRow", "pk dates")
 
 
 def calls_ical(request, index_page):
-    """The deadlines of the filtered calls that have one, nearest first."""
+    """The deadlines of the filtered calls that have one, nearest first (their
+    events cached per content version, language and site)."""
     listing = CallFilterSet(request.GET, scope=index_page)
     fields = ("opens_on", "deadline", "is_rolling", "discontinued", "has_results")
     rows = [
@@ -254,14 +153,17 @@ def calls_ical(request, index_page):
         .order_by("deadline", "pk")
         .values_list("pk", *fields)[:ICAL_MAX_EVENTS]
     ]
-    calendar = new_calendar(_("%(title)s – dates limites") % {"title": index_page.title})
-    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
-    parts = [head]
-    if rows:
-        parts.append(_paris_timezone())
-        parts += feed_events(rows, request, listing.now)
-    parts.append(b"END:VCALENDAR" + end)
-    response = _ical_response(b"".join(parts), "appels-a-projets-dates-limites.ics")
+
+    def build(pks):
+        calls = CallForProjectsPage.objects.filter(pk__in=pks).defer_streamfields()
+        return {call.pk: deadline_event(call, request, stamp=None) for call in calls}
+
+    key = ("vevents", get_language() or "-", site_id(request))
+    pks = [row.pk for row in rows]
+    events = shared.cached_events(CALLS, key, pks, build, listing.now, limit=MAX_CACHED_EVENTS)
+    name = _("%(title)s – dates limites") % {"title": index_page.title}
+    body = shared.calendar_bytes(shared.new_calendar(name, PRODID), events)
+    response = shared.ical_response(body, "appels-a-projets-dates-limites")
     return set_cache_lifetime(request, response, rows, listing.now)
 
 
@@ -270,8 +172,6 @@ def call_ical(request, call):
     if call.deadline is None:
         raise Http404
     now = timezone.now()
-    calendar = new_calendar(call.title)
-    calendar.add_component(deadline_event(call, request, now, reminder=True))
-    calendar.add_missing_timezones()
-    response = _ical_response(calendar.to_ical(), f"{slugify(call.slug)[:80] or 'appel'}.ics")
-    return set_cache_lifetime(request, response, [call], now)
+    event = deadline_event(call, request, now, reminder=True)
+    body = shared.calendar_bytes(shared.new_calendar(call.title, PRODID), [event])
+    return set_cache_lifetime(request, shared.ical_response(body, call.slug, "appel"), [call], now)
