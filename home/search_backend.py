@@ -138,8 +138,22 @@ def french_sqlite_classes():
             )[start:stop]
             to_pk = self.queryset.model._meta.pk.to_python
             ids = [to_pk(object_id) for object_id in ranked]
-            by_pk = self.queryset.order_by().in_bulk(ids)
+            by_pk = self._by_pk(ids)
             return [by_pk[pk] for pk in ids if pk in by_pk]
+
+        def _by_pk(self, ids):
+            """The objects of `ids`, which the ranking query already took
+            from the queryset: fetched by primary key alone (evaluating the
+            queryset's filters again cost as much as the ranking), unless the
+            queryset adds annotations the caller may read."""
+            queryset = self.queryset
+            if queryset.query.annotations or queryset.query.extra:
+                return queryset.order_by().in_bulk(ids)
+            by_pk = queryset.model._base_manager.using(queryset.db).filter(pk__in=ids)
+            by_pk.query.deferred_loading = queryset.query.deferred_loading
+            by_pk.query.select_related = queryset.query.select_related
+            by_pk._prefetch_related_lookups = queryset._prefetch_related_lookups
+            return {obj.pk: obj for obj in by_pk}
 
     class FrenchSQLiteSearchResults(SQLiteSearchResults):
         def _do_count(self):
