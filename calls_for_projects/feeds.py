@@ -20,7 +20,6 @@ from datetime import timedelta
 import icalendar
 from django.http import Http404
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -90,7 +89,7 @@ class CallsFeed(shared.ListingFeed):
 
 
 class CallsAtomFeed(CallsFeed):
-    feed_type = Atom1Feed
+    feed_type = shared.AtomFeed
 
 
 def _feed_response(request, index_page, feed_class):

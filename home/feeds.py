@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.text import slugify
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -21,13 +21,45 @@ ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
+def clean_text(value):
+    """`value` without the characters XML and iCalendar refuse (a string, or
+    each string of a list); anything else as it is."""
+    if isinstance(value, str):
+        return _FORBIDDEN.sub("", value)
+    if isinstance(value, list | tuple):
+        return [clean_text(item) for item in value]
+    return value
+
+
+class _CleanText:
+    """A feed generator that drops the characters XML refuses from every
+    text it is given: one stored title with a control character must not
+    turn a shared feed into a server error."""
+
+    def __init__(self, title, link, description, *args, **kwargs):
+        kwargs = {key: clean_text(value) for key, value in kwargs.items()}
+        super().__init__(clean_text(title), link, clean_text(description), *args, **kwargs)
+
+    def add_item(self, title, link, description, *args, **kwargs):
+        kwargs = {key: clean_text(value) for key, value in kwargs.items()}
+        super().add_item(clean_text(title), link, clean_text(description), *args, **kwargs)
+
+
+class RssFeed(_CleanText, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_CleanText, Atom1Feed):
+    pass
+
+
 class ListingFeed(Feed):
     """RSS 2.0 of `index_page`'s listing (`filterset_class` over the request's
     query, unless given), newest publication first. A subclass sets
     `filterset_class`, `max_items`, what an item shows, and may narrow the
-    query in `select`; with `feed_type = Atom1Feed`, it is Atom."""
+    query in `select`; with `feed_type = AtomFeed`, it is Atom."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
     filterset_class = None
     max_items = 50
 

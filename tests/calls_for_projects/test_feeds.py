@@ -280,3 +280,15 @@ def test_ical_feeds_stay_complete_when_the_shared_event_cache_is_full(
         events = parse_calendar(get(client, f"{index.url}flux/ical/", **params)).walk("VEVENT")
         wanted = [title for title in expected if "AAP" in title] if params else expected
         assert [str(e["summary"]) for e in events] == wanted
+
+
+@pytest.mark.parametrize("route", ["rss", "atom"])
+def test_a_control_character_in_a_stored_title_does_not_break_the_feeds(client, index, route):
+    """One title approved with a control character (pasted from a word
+    processor) must not turn the shared feed into a server error."""
+    add_call(index, title="Appel\x0b vertical\x00", summary="Résumé\x1b avec échappement")
+    response = client.get(index.url + index.reverse_subpage(route))
+    assert response.status_code == 200
+    root = parse_xml(response.content)
+    titles = [element.text for element in root.iter() if element.tag.endswith("title")]
+    assert "AAP – Appel vertical" in titles
