@@ -1,5 +1,6 @@
 """A submission's proposed values as people read them (labels, choice
-names), for the follow pages and the moderators' summary panel."""
+names), for the follow pages and the moderators' summary panel; and what
+the admin tells a moderator once a proposal is approved."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.choices import flatten_choices
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 
 def _fields(submission) -> dict:
@@ -67,3 +69,30 @@ def proposal_rows(submission) -> list[tuple[str, str]]:
         label = str(field.label) if field is not None else name
         rows.append((label, _display(field, value) if field is not None else str(value)))
     return rows
+
+
+def newly_approved(pk):
+    """The submission as the database has it now, if it is approved (the
+    `published` signal applied it: `partners.signals.on_published`)."""
+    from .models import Submission
+
+    return (
+        Submission.objects.select_related("result_page")
+        .filter(pk=pk, status=Submission.Status.APPROVED)
+        .first()
+    )
+
+
+def approval_message(submission) -> str:
+    """What an approval did, in the moderator's words."""
+    if submission.is_actor:
+        return _("Proposition approuvée : la fiche est publiée.")
+    return _("Proposition approuvée : l'appel à projets est publié.")
+
+
+def live_url(submission, request=None) -> str | None:
+    """The public address of the page an approval published, if it is live."""
+    page = submission.result_page
+    if page is None or not page.live:
+        return None
+    return page.get_url(request=request)

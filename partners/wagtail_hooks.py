@@ -10,14 +10,23 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, Panel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    WorkflowActionView,
+)
 
 from . import conf, display
 from .models import PartnerAccess, Submission
@@ -70,13 +79,92 @@ class SubmissionSummaryPanel(Panel):
             return context
 
 
+ADMIN_CSS = "css/partners-admin.css"
+
+
+class LabelledColumn(Column):
+    """A cell that carries its column's label: below 960 px the list shows
+    each proposal as a card, each value after its label (the header row is
+    then no help); on a wide screen the label is hidden."""
+
+    cell_template_name = "partners/admin/labelled_cell.html"
+
+    class Media:
+        css = {"all": [ADMIN_CSS]}
+
+    @classmethod
+    def for_field(cls, name: str) -> LabelledColumn:
+        """A column for a Submission field: the field's own label, a
+        choice's label (never its code), sorted by the field."""
+        field = Submission._meta.get_field(name)
+        accessor = f"get_{name}_display" if field.choices else name
+        return cls(accessor, label=capfirst(field.verbose_name), sort_key=name)
+
+
+class SubmissionIndexView(IndexView):
+    # The class the phone layout (static/css/partners-admin.css) hangs on.
+    table_classname = "listing partners-listing"
+
+
+class SubmissionEditView(EditView):
+    """Says what an approval did (« la fiche est publiée ») with a link to
+    the page, instead of Wagtail's « … modifié(e) »."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.approved_before = self.object.status == Submission.Status.APPROVED
+
+    @cached_property
+    def approved_now(self) -> Submission | None:
+        """The submission, if this request approved it (the workflow's
+        « Approuver » on the last task, or a direct « Publier »)."""
+        if self.approved_before or self.action not in ("workflow-action", "publish"):
+            return None
+        return display.newly_approved(self.object.pk)
+
+    def get_success_message(self, instance=None):
+        submission = self.approved_now
+        if submission is not None:
+            return display.approval_message(submission)
+        return super().get_success_message(instance)
+
+    def get_success_buttons(self):
+        buttons = super().get_success_buttons()
+        submission = self.approved_now
+        live_url = display.live_url(submission, self.request) if submission else None
+        if live_url:
+            buttons.insert(0, messages.button(live_url, _("Voir en ligne")))
+        return buttons
+
+
+class SubmissionWorkflowActionView(WorkflowActionView):
+    """The same message when a moderator approves from a workflow action
+    link (Wagtail's own view says nothing)."""
+
+    def post(self, request, *args, **kwargs):
+        approved_before = self.object.status == Submission.Status.APPROVED
+        response = super().post(request, *args, **kwargs)
+        submission = None if approved_before else display.newly_approved(self.object.pk)
+        if submission is not None:
+            live_url = display.live_url(submission, request)
+            buttons = [messages.button(live_url, _("Voir en ligne"))] if live_url else []
+            messages.success(request, display.approval_message(submission), buttons=buttons)
+        return response
+
+
 class SubmissionViewSet(SnippetViewSet):
     model = Submission
     icon = "mail"
     menu_label = _("Propositions")
     menu_order = 160
     add_to_admin_menu = True
-    list_display = ["title", "kind", "origin", "status", "submitted_at"]
+    index_view_class = SubmissionIndexView
+    edit_view_class = SubmissionEditView
+    workflow_action_view_class = SubmissionWorkflowActionView
+    list_display = [
+        "title",
+        *(LabelledColumn.for_field(name) for name in ("kind", "origin", "status", "submitted_at")),
+    ]
     list_filter = ["status", "kind", "origin"]
     search_fields = ["title"]
     search_backend_name = None  # never search-indexed: submissions hold personal data
