@@ -42,6 +42,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from directory import geo
+from directory.models import ActorLinkMixin
 from home.blocks import KeyFigureBlock
 from home.cache import VersionedCache
 from home.fields import LeanStreamField
@@ -567,9 +568,7 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
 
     def clean(self):
         super().clean()
-        if self.departement and not self.region:
-            departement = geo.departements().get(self.departement)
-            self.region = departement.region if departement else ""
+        self.departement, self.region = geo.derive_territory("", self.departement, self.region)
         if not self.scope and self.departement:
             self.scope = vocab.DEPARTMENTAL
         elif not self.scope and self.region:
@@ -665,6 +664,14 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
     def get_summary_text(self) -> str:
         return self.summary
 
+    def get_context(self, request, *args, **kwargs):
+        from home.registry import CALL_SECTIONS, section_context
+
+        context = super().get_context(request, *args, **kwargs)
+        # What other apps show on a call's page (home/registry.py).
+        context.update(section_context(CALL_SECTIONS, self, request))
+        return context
+
     # --- Routes -----------------------------------------------------------------
 
     @path("")
@@ -678,34 +685,6 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
         from . import feeds
 
         return feeds.call_ical(request, self)
-
-
-class ActorLinkMixin(models.Model):
-    """A directory fiche (`actor`, declared by each subclass), or a name in
-    free text for one not in the directory."""
-
-    name = models.CharField(
-        _("nom (hors annuaire)"),
-        max_length=250,
-        blank=True,
-        help_text=_("Seulement si la structure n'a pas de fiche dans l'annuaire."),
-    )
-
-    class Meta:
-        abstract = True
-
-    def clean(self):
-        super().clean()
-        if not self.actor_id and not self.name.strip():
-            raise ValidationError(
-                {"name": _("Choisissez une fiche de l'annuaire ou saisissez un nom.")}
-            )
-
-    @property
-    def display_name(self) -> str:
-        if self.actor_id and self.actor is not None:
-            return self.actor.title
-        return self.name
 
 
 class CallOrganiser(ActorLinkMixin, Orderable):

@@ -12,14 +12,11 @@ serves "open" after a deadline either.
 
 from __future__ import annotations
 
-import json
-
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.safestring import mark_safe
 
+from home import http
 from home.listing import with_query
 
 from . import status as st
@@ -28,23 +25,13 @@ from .cards import render_cards
 from .filters import CallFilterSet
 from .models import CALLS
 
-MAX_AGE = 300
 
-
-def set_cache_lifetime(request, response, calls, now, cap: int = MAX_AGE):
-    """Cache-Control: public for at most `cap` seconds, and never past the
-    next status change of any of `calls`. Private and not stored for people
-    logged in (the page carries their editing bar)."""
-    if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        patch_cache_control(response, private=True, no_cache=True, max_age=0)
-        return response
-    lifetime = cap
-    for call in calls:
-        seconds = st.seconds_until_change(call.dates, now)
-        if seconds is not None:
-            lifetime = min(lifetime, seconds)
-    patch_cache_control(response, public=True, max_age=max(0, lifetime))
-    return response
+def set_cache_lifetime(request, response, calls, now):
+    """Cache-Control until the next status change of any of `calls` (at
+    most `MAX_AGE`; home/http.py)."""
+    changes = [st.seconds_until_change(call.dates, now) for call in calls]
+    seconds = min((s for s in changes if s is not None), default=None)
+    return http.set_cache_lifetime(request, response, seconds)
 
 
 def listing_context(request, page, listing) -> dict:
@@ -148,12 +135,6 @@ def group_laureates(laureates):
 # --- Structured data ---------------------------------------------------------------
 
 
-def json_for_script(data) -> str:
-    """JSON safe inside a <script> element."""
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _organisation(link, request) -> dict:
     data = {"@type": "Organization", "name": link.display_name}
     if link.actor_id and link.actor is not None:
@@ -205,7 +186,4 @@ def call_structured_data(call, request, organisers, now) -> dict:
 
 
 def call_json_ld(call, request, organisers, now) -> str:
-    data = call_structured_data(call, request, organisers, now)
-    return mark_safe(  # noqa: S308 - JSON escaped for a script element by json_for_script
-        f'<script type="application/ld+json">{json_for_script(data)}</script>'
-    )
+    return http.json_ld(call_structured_data(call, request, organisers, now))

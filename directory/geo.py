@@ -57,3 +57,15 @@ def departement_from_postcode(postcode: str) -> str | None:
     else:
         candidate = code[:2]
     return candidate if candidate in departements() else None
+
+
+def derive_territory(postcode: str, departement: str, region: str) -> tuple[str, str]:
+    """(département, région) completed from what is known: the département
+    from a French postcode, the région from the département. Values already
+    set are kept (an editor may correct a CEDEX postcode's département)."""
+    if postcode and not departement:
+        departement = departement_from_postcode(postcode) or ""
+    if departement and not region:
+        found = departements().get(departement)
+        region = found.region if found else ""
+    return departement, region

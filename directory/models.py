@@ -359,20 +359,18 @@ class ActorPage(BasePage):
     def clean(self):
         super().clean()
         self.siret = normalise_siret(self.siret)
-        if self.postcode and not self.departement:
-            self.departement = geo.departement_from_postcode(self.postcode) or ""
-        if self.departement and not self.region:
-            departement = geo.departements().get(self.departement)
-            self.region = departement.region if departement else ""
+        self.departement, self.region = geo.derive_territory(
+            self.postcode, self.departement, self.region
+        )
 
     def get_summary_text(self) -> str:
         return self.summary
 
     def get_context(self, request, *args, **kwargs):
-        from home.registry import ACTOR_SECTIONS
+        from home.registry import ACTOR_SECTIONS, section_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["related_sections"] = ACTOR_SECTIONS.sections(self, request)
+        context.update(section_context(ACTOR_SECTIONS, self, request))
         return context
 
     @property
@@ -585,3 +583,31 @@ class ActorDocument(Orderable):
     @property
     def label(self) -> str:
         return self.title or self.document.title
+
+
+class ActorLinkMixin(models.Model):
+    """A directory fiche (`actor`, declared by each subclass), or a name in
+    free text for one not in the directory."""
+
+    name = models.CharField(
+        _("nom (hors annuaire)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Seulement si la structure n'a pas de fiche dans l'annuaire."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if not self.actor_id and not self.name.strip():
+            raise ValidationError(
+                {"name": _("Choisissez une fiche de l'annuaire ou saisissez un nom.")}
+            )
+
+    @property
+    def display_name(self) -> str:
+        if self.actor_id and self.actor is not None:
+            return self.actor.title
+        return self.name

@@ -16,8 +16,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
 
+from home import http
 from home.listing import with_query
 
 from .csv import CSV_COLUMNS, actor_to_row, iter_csv
@@ -149,12 +149,6 @@ def directory_json(request, page):
 # --- The fiche's structured data ----------------------------------------------
 
 
-def json_for_script(data) -> str:
-    """JSON safe inside a <script> element: no "</script>", no "<!--"."""
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def actor_structured_data(actor, request=None, contacts=None, networks=None) -> dict:
     """schema.org data of an actor fiche: GovernmentOrganization for local
     authorities, Organization otherwise. Published contacts only, and of them
@@ -223,7 +217,4 @@ def actor_structured_data(actor, request=None, contacts=None, networks=None) -> 
 
 def actor_json_ld(actor, request=None, contacts=None, networks=None) -> str:
     """The <script type="application/ld+json"> element of an actor fiche."""
-    data = actor_structured_data(actor, request, contacts=contacts, networks=networks)
-    return mark_safe(  # noqa: S308 - JSON escaped for a script element by json_for_script
-        f'<script type="application/ld+json">{json_for_script(data)}</script>'
-    )
+    return http.json_ld(actor_structured_data(actor, request, contacts=contacts, networks=networks))

@@ -58,6 +58,14 @@ class SectionRegistry:
         return found
 
 
+def section_context(registry: SectionRegistry, obj, request, name: str = "related_sections"):
+    """What a page's template reads of `registry`'s sections: the sections
+    under `name`, and the stylesheets they need (`section_stylesheets`,
+    linked by templates/includes/section_stylesheets.html)."""
+    sections = registry.sections(obj, request)
+    return {name: sections, "section_stylesheets": stylesheets(sections)}
+
+
 def stylesheets(sections) -> list[str]:
     """The stylesheets the sections need, each once, in order."""
     seen: dict[str, None] = {}

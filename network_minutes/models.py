@@ -163,6 +163,14 @@ class NetworkPage(RoutablePageMixin, BasePage):
     def get_summary_text(self) -> str:
         return self.introduction
 
+    def get_context(self, request, *args, **kwargs):
+        from home.registry import NETWORK_SECTIONS, section_context
+
+        context = super().get_context(request, *args, **kwargs)
+        # What other apps show on a network page (home/registry.py).
+        context.update(section_context(NETWORK_SECTIONS, self, request))
+        return context
+
     # Route segments carry no dot (Wagtail's page URL pattern refuses it).
     @path("")
     def index_route(self, request):

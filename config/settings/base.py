@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "calls_for_projects",
     "network_minutes",
     "conventions",
+    "events",
     "partners",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -37,6 +37,7 @@ class HomePage(BasePage):
         "calls_for_projects.CallsIndexPage",
         "network_minutes.NetworksIndexPage",
         "conventions.ConventionIndexPage",
+        "events.AgendaIndexPage",
     ]
     max_count_per_parent = 1
 
@@ -47,12 +48,11 @@ class HomePage(BasePage):
         verbose_name_plural = _("pages d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        from home.registry import HOME_SECTIONS, stylesheets
+        from home.registry import HOME_SECTIONS, section_context
 
         context = super().get_context(request, *args, **kwargs)
         # What the content apps show on the home page (home/registry.py).
-        context["sections"] = HOME_SECTIONS.sections(self, request)
-        context["section_stylesheets"] = stylesheets(context["sections"])
+        context.update(section_context(HOME_SECTIONS, self, request, name="sections"))
         return context
 
 

@@ -98,8 +98,9 @@ def test_admin_login_renders(client):
 def test_pages_cost_few_queries(client, home_fr, add_page, django_assert_max_num_queries):
     for n in range(20):
         add_page(home_fr, StandardPage, title=f"Rubrique {n}", show_in_menus=(n < 5))
-    # The home page also lists the open calls (with their organisers: one prefetch).
-    with django_assert_max_num_queries(16):
+    # The home page also lists the open calls (with their organisers: one
+    # prefetch) and the next events (with their slots: one prefetch).
+    with django_assert_max_num_queries(17):
         assert client.get("/fr/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get("/fr/sceaux-valley/").status_code == 200

@@ -62,7 +62,11 @@ def test_theme_page_lists_live_pages_of_the_locale(client, home_fr, home_en, add
 
 def test_seeded_page_carries_its_themes(client):
     response = client.get("/fr/themes/innovation-sociale/")
-    assert "Sceaux Valley" in [p.title for p in response.context["result_pages"]]
+    titles = [p.title for p in response.context["result_pages"]]
+    for number in response.context["results"].paginator.page_range[1:]:
+        page = client.get(f"/fr/themes/innovation-sociale/?page={number}")
+        titles += [p.title for p in page.context["result_pages"]]
+    assert "Sceaux Valley" in titles
 
 
 def test_theme_index_counts_pages(client, home_fr, add_page):

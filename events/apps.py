@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "events"
+    verbose_name = _("Agenda")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from home.registry import ACTOR_SECTIONS, CALL_SECTIONS, HOME_SECTIONS, NETWORK_SECTIONS
+
+        # Imported lazily: the sections' module imports the models.
+        def home_events_section(home_page, request):
+            from .related import home_events_section
+
+            return home_events_section(home_page, request)
+
+        def actor_events_section(actor, request):
+            from .related import actor_events_section
+
+            return actor_events_section(actor, request)
+
+        def network_events_section(network_page, request):
+            from .related import network_events_section
+
+            return network_events_section(network_page, request)
+
+        def call_events_section(call, request):
+            from .related import call_events_section
+
+            return call_events_section(call, request)
+
+        HOME_SECTIONS.register("events", home_events_section, order=20)
+        ACTOR_SECTIONS.register("events", actor_events_section, order=15)
+        NETWORK_SECTIONS.register("events", network_events_section, order=10)
+        CALL_SECTIONS.register("events", call_events_section, order=10)
