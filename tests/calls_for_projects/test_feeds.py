@@ -286,7 +286,8 @@ def test_ical_feeds_stay_complete_when_the_shared_event_cache_is_full(
 def test_a_control_character_in_a_stored_title_does_not_break_the_feeds(client, index, route):
     """One title approved with a control character (pasted from a word
     processor) must not turn the shared feed into a server error."""
-    add_call(index, title="Appel\x0b vertical\x00", summary="Résumé\x1b avec échappement")
+    # (No NUL byte: PostgreSQL refuses it in a text column, so none is stored.)
+    add_call(index, title="Appel\x0b vertical\x08", summary="Résumé\x1b avec échappement")
     response = client.get(index.url + index.reverse_subpage(route))
     assert response.status_code == 200
     root = parse_xml(response.content)
