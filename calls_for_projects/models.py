@@ -41,8 +41,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from directory import geo
-from directory.models import ActorLinkMixin
+from directory.models import ActorLinkMixin, TerritoryMixin
 from home.blocks import KeyFigureBlock
 from home.cache import VersionedCache
 from home.fields import LeanStreamField
@@ -256,7 +255,7 @@ class CallQuerySet(PageQuerySet):
         )
 
 
-class CallForProjectsPage(RoutablePageMixin, BasePage):
+class CallForProjectsPage(RoutablePageMixin, TerritoryMixin, BasePage):
     call_type = models.CharField(_("type"), max_length=20, choices=vocab.CallType.choices)
     summary = models.TextField(
         _("résumé"), blank=True, help_text=_("Deux ou trois phrases : l'objet de l'appel.")
@@ -334,10 +333,6 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
     applicants_note = models.TextField(_("précisions sur les candidats"), blank=True)
     scope = models.CharField(
         _("territoire couvert"), max_length=20, choices=vocab.Scope.choices, blank=True
-    )
-    region = models.CharField(_("région"), max_length=3, blank=True, choices=geo.region_choices())
-    departement = models.CharField(
-        _("département"), max_length=3, blank=True, choices=geo.departement_choices()
     )
     territory_note = models.CharField(_("précisions sur le territoire"), max_length=250, blank=True)
 
@@ -568,7 +563,7 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
 
     def clean(self):
         super().clean()
-        self.departement, self.region = geo.derive_territory("", self.departement, self.region)
+        self.derive_territory()
         if not self.scope and self.departement:
             self.scope = vocab.DEPARTMENTAL
         elif not self.scope and self.region:
@@ -641,16 +636,6 @@ class CallForProjectsPage(RoutablePageMixin, BasePage):
     @property
     def scope_label(self) -> str:
         return self.get_scope_display()
-
-    @property
-    def region_name(self) -> str:
-        region = geo.regions().get(self.region)
-        return region.name if region else ""
-
-    @property
-    def departement_name(self) -> str:
-        departement = geo.departements().get(self.departement)
-        return departement.name if departement else ""
 
     @property
     def territory_label(self) -> str:

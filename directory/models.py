@@ -138,7 +138,72 @@ class ActorQuerySet(PageQuerySet):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
 
-class ActorPage(BasePage):
+class TerritoryMixin(models.Model):
+    """A région and a département (codes of `geo`), and their names: a fiche,
+    a call, an event."""
+
+    region = models.CharField(_("région"), max_length=3, blank=True, choices=geo.region_choices())
+    departement = models.CharField(
+        _("département"), max_length=3, blank=True, choices=geo.departement_choices()
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def region_name(self) -> str:
+        region = geo.regions().get(self.region)
+        return region.name if region else ""
+
+    @property
+    def departement_name(self) -> str:
+        departement = geo.departements().get(self.departement)
+        return departement.name if departement else ""
+
+    def derive_territory(self, postcode: str = "") -> None:
+        """Complete the département from `postcode` and the région from the
+        département (geo.derive_territory)."""
+        self.departement, self.region = geo.derive_territory(
+            postcode, self.departement, self.region
+        )
+
+
+class PlaceMixin(TerritoryMixin):
+    """A place in France: postcode, commune, country, coordinates, and its
+    territory derived from the postcode (a fiche, an event)."""
+
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=120, blank=True)
+    country = models.CharField(_("pays"), max_length=80, default="France", blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def derive_territory(self, postcode: str | None = None) -> None:
+        super().derive_territory(self.postcode if postcode is None else postcode)
+
+
+class ActorPage(PlaceMixin, BasePage):  # noqa: DJ008 - Page gives __str__ (the title)
     # Identity
     kind = models.CharField(_("type d'acteur"), max_length=40, choices=KIND_CHOICES)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
@@ -165,30 +230,7 @@ class ActorPage(BasePage):
     # Territory
     address_line1 = models.CharField(_("adresse"), max_length=200, blank=True)
     address_line2 = models.CharField(_("complément d'adresse"), max_length=200, blank=True)
-    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
-    city = models.CharField(_("commune"), max_length=120, blank=True)
     cedex = models.CharField(_("CEDEX"), max_length=40, blank=True)
-    country = models.CharField(_("pays"), max_length=80, default="France", blank=True)
-    region = models.CharField(_("région"), max_length=3, blank=True, choices=geo.region_choices())
-    departement = models.CharField(
-        _("département"), max_length=3, blank=True, choices=geo.departement_choices()
-    )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     population = models.PositiveIntegerField(
         _("nombre d'habitants sur le territoire"), null=True, blank=True
     )
@@ -359,9 +401,7 @@ class ActorPage(BasePage):
     def clean(self):
         super().clean()
         self.siret = normalise_siret(self.siret)
-        self.departement, self.region = geo.derive_territory(
-            self.postcode, self.departement, self.region
-        )
+        self.derive_territory()
 
     def get_summary_text(self) -> str:
         return self.summary
@@ -384,20 +424,6 @@ class ActorPage(BasePage):
     @property
     def is_local_authority(self) -> bool:
         return is_local_authority(self.kind)
-
-    @property
-    def region_name(self) -> str:
-        region = geo.regions().get(self.region)
-        return region.name if region else ""
-
-    @property
-    def departement_name(self) -> str:
-        departement = geo.departements().get(self.departement)
-        return departement.name if departement else ""
-
-    @property
-    def has_coordinates(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
     @property
     def has_contact_details(self) -> bool:

@@ -44,8 +44,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from directory import geo
-from directory.models import ActorLinkMixin
+from directory.models import ActorLinkMixin, PlaceMixin
 from home.cache import VersionedCache
 from home.models import BasePage, IndexPage
 
@@ -215,7 +214,7 @@ class EventQuerySet(PageQuerySet):
         return self.order_by(F("next_start").asc(nulls_last=True), "title", "pk")
 
 
-class EventPage(RoutablePageMixin, BasePage):
+class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
     summary = models.TextField(
         _("résumé"), blank=True, help_text=_("Deux ou trois phrases : ce qui se passe, pour qui.")
     )
@@ -268,29 +267,6 @@ class EventPage(RoutablePageMixin, BasePage):
     )
     place_name = models.CharField(_("lieu"), max_length=200, blank=True)
     address = models.CharField(_("adresse"), max_length=250, blank=True)
-    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
-    city = models.CharField(_("commune"), max_length=120, blank=True)
-    country = models.CharField(_("pays"), max_length=80, default="France", blank=True)
-    region = models.CharField(_("région"), max_length=3, blank=True, choices=geo.region_choices())
-    departement = models.CharField(
-        _("département"), max_length=3, blank=True, choices=geo.departement_choices()
-    )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     online_url = models.URLField(_("lien pour suivre en ligne"), blank=True, max_length=500)
 
     # Who and how
@@ -502,9 +478,7 @@ class EventPage(RoutablePageMixin, BasePage):
 
     def clean(self):
         super().clean()
-        self.departement, self.region = geo.derive_territory(
-            self.postcode, self.departement, self.region
-        )
+        self.derive_territory()
         errors = {}
         if self.mode in (vocab.ONLINE, vocab.HYBRID) and not self.online_url:
             errors["online_url"] = _("Un événement en ligne a besoin d'un lien pour le suivre.")
@@ -593,22 +567,8 @@ class EventPage(RoutablePageMixin, BasePage):
         return self.get_mode_display()
 
     @property
-    def region_name(self) -> str:
-        region = geo.regions().get(self.region)
-        return region.name if region else ""
-
-    @property
-    def departement_name(self) -> str:
-        departement = geo.departements().get(self.departement)
-        return departement.name if departement else ""
-
-    @property
     def has_place(self) -> bool:
         return self.mode != vocab.ONLINE and bool(self.place_name or self.address or self.city)
-
-    @property
-    def has_coordinates(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
     @property
     def series_label(self) -> str:
