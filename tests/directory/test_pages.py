@@ -346,6 +346,16 @@ def test_empty_state_offers_a_reset(client, index, actors):
     assert f'href="{index.url}"' in html
 
 
+def test_an_empty_directory_without_filters_does_not_speak_of_criteria(client, home_en):
+    """The English directory has no actor yet: without any filter, it says
+    nothing is published, not that « these criteria » match nothing."""
+    response = client.get("/en/directory/")
+    assert response.status_code == 200
+    empty = response.text.split('class="listing-empty"', 1)[1]
+    assert "No actor is published in the directory yet." in empty
+    assert "criteria" not in empty and "Clear all filters" not in empty
+
+
 @pytest.mark.parametrize(
     ("param", "value"),
     [
