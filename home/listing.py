@@ -56,7 +56,7 @@ from django.utils.translation import gettext_lazy
 
 from home.cache import VersionedCache, digest
 from home.forms import QueryField, clean_query_text
-from home.search import search_terms
+from home.search import ranked_ids, search_terms
 from home.typography import NBSP, french_spacing
 
 # The themes offered by every listing's theme filter.
@@ -609,11 +609,34 @@ class ListingFilterSet(django_filters.FilterSet):
         its own values among what the other filters select)."""
         return self.filter_queryset(self.queryset.all(), exclude=names)
 
+    @cached_property
+    def _ranked_everywhere(self) -> list:
+        """Ids of the best text matches among all the listing's items."""
+        everything = self.queryset.model.objects.filter(
+            pk__in=self.queryset.order_by().values("pk")
+        )
+        results = everything.only("pk").search(
+            search_terms(self.query), operator="and", order_by_relevance=True
+        )
+        return ranked_ids(results[: self.max_text_matches + 1])
+
     def _ranked(self, exclude=frozenset()) -> list:
         """Ids of the best text matches (one more than kept, to tell when
-        some were left out) among what the filters but `exclude` select."""
+        some were left out) among what the filters but `exclude` select.
+
+        When the whole listing holds no more matches than are kept, they
+        are returned for every scope: a relevance score does not depend on
+        the other filters, so the filters that follow select the same
+        items in the same order, and the facets need no search of their
+        own. Only beyond that limit is each scope searched, so that the
+        kept matches are the best ones within it (and only when another
+        filter narrows the scope)."""
         # Only the filters that are set change the ranking's scope.
         key = frozenset(exclude) & frozenset(self.cleaned)
+        scoped_by = set(self.cleaned) - set(CORE_PARAMS) - key
+        everywhere = self._ranked_everywhere
+        if not scoped_by or len(everywhere) <= self.max_text_matches:
+            return everywhere
         ranked = self.__dict__.setdefault("_ranked_by_scope", {})
         if key not in ranked:
             others = self.filter_queryset(self.queryset.all(), exclude={*key, "q"})
@@ -621,7 +644,7 @@ class ListingFilterSet(django_filters.FilterSet):
             results = scope.only("pk").search(
                 search_terms(self.query), operator="and", order_by_relevance=True
             )
-            ranked[key] = [item.pk for item in results[: self.max_text_matches + 1]]
+            ranked[key] = ranked_ids(results[: self.max_text_matches + 1])
         return ranked[key]
 
     @property

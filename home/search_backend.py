@@ -119,7 +119,20 @@ def french_sqlite_classes():
             ids = self._fts_entries(config, query).values("index_entry__object_id")
             return self.queryset.filter(pk__in=ids).order_by()
 
+        def ranked_ids(self, config, start, stop):
+            """The primary keys `_ranked` would return the objects of, or
+            None where this compiler does not rank that search itself."""
+            query = normalize(self.query)
+            if isinstance(query, MatchAll | Not) or not self.order_by_relevance:
+                return None
+            return self._ranked_ids(config, query, start or 0, stop)
+
         def _ranked(self, config, query, start, stop):
+            ids = self._ranked_ids(config, query, start, stop)
+            by_pk = self._by_pk(ids)
+            return [by_pk[pk] for pk in ids if pk in by_pk]
+
+        def _ranked_ids(self, config, query, start, stop):
             allowed = self.queryset.order_by().annotate(
                 _pk_text=Cast("pk", output_field=CharField())
             )
@@ -137,9 +150,7 @@ def french_sqlite_classes():
                 .values_list("index_entry__object_id", flat=True)
             )[start:stop]
             to_pk = self.queryset.model._meta.pk.to_python
-            ids = [to_pk(object_id) for object_id in ranked]
-            by_pk = self._by_pk(ids)
-            return [by_pk[pk] for pk in ids if pk in by_pk]
+            return [to_pk(object_id) for object_id in ranked]
 
         def _by_pk(self, ids):
             """The objects of `ids`, which the ranking query already took
@@ -257,8 +268,16 @@ def postgres_classes():
                 .filter(search_pk_text__in=object_ids)
             )
 
-        def _ranked(self, config, start, stop):
-            """The objects ranked `start` to `stop` among the allowed matches.
+        def ranked_ids(self, config, start, stop):
+            """The primary keys `_ranked` would return the objects of, or
+            None where this compiler does not rank that search itself."""
+            if not self._bounded(None) or not self.order_by_relevance:
+                return None
+            return self._ranked(config, start or 0, stop, objects=False)
+
+        def _ranked(self, config, start, stop, objects=True):
+            """The objects (or their keys) ranked `start` to `stop` among the
+            allowed matches.
 
             For the first pages, first without the queryset's filters: the
             best `stop` matches plus as many and a margin, ranked on the index
@@ -285,18 +304,26 @@ def postgres_classes():
             )
             to_pk = self.queryset.model._meta.pk.to_python
             queryset = self.queryset.order_by()
+
+            def fetch(ids):
+                if objects:
+                    return queryset.in_bulk(ids)
+                return set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+
             if stop is not None and stop <= MAX_PREFETCHED_RANK:
                 limit = 2 * stop + RANK_MARGIN
                 candidates = [to_pk(object_id) for object_id in ranked[:limit]]
-                by_pk = queryset.in_bulk(candidates)
-                allowed = [by_pk[pk] for pk in candidates if pk in by_pk]
+                found = fetch(candidates)
+                allowed = [pk for pk in candidates if pk in found]
                 if len(allowed) >= stop or len(candidates) < limit:
-                    return allowed[start:stop]
+                    return [found[pk] if objects else pk for pk in allowed[start:stop]]
             allowed_ids = queryset.values(search_pk_text=Cast("pk", TextField()))
             ids = [
                 to_pk(object_id)
                 for object_id in ranked.filter(object_id__in=allowed_ids)[start:stop]
             ]
+            if not objects:
+                return ids
             by_pk = queryset.in_bulk(ids)
             return [by_pk[pk] for pk in ids if pk in by_pk]
 

@@ -198,3 +198,24 @@ def test_a_facet_counts_its_values_among_the_text_matches_of_the_other_filters(s
     assert len(titles(listing)) == 5
     counts = dict(listing.count_by("show_in_menus", queryset=listing.without("menu")))
     assert counts == {True: 5, False: 5}
+
+
+def test_text_matches_that_all_fit_are_searched_once_for_the_listing_and_its_facets(section):
+    # The full-text query is the expensive one: when every match is kept,
+    # the listing and a facet that leaves a filter out share one search
+    # (a relevance score does not depend on the other filters).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    class WideListing(PageListing):
+        max_text_matches = 20
+
+    def searches(queries):
+        return [q for q in queries if " MATCH " in q["sql"].upper() or "@@" in q["sql"]]
+
+    with CaptureQueriesContext(connection) as queries:
+        listing = WideListing({"q": "coopérative", "menu": "non"}, scope=section)
+        assert sorted(titles(listing)) == [f"Coopérative {n}" for n in range(5, 10)]
+        counts = dict(listing.count_by("show_in_menus", queryset=listing.without("menu")))
+    assert counts == {True: 5, False: 5}
+    assert len(searches(queries.captured_queries)) == 1
