@@ -23,7 +23,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+
+from home.http import site_key
 
 from . import status as st
 from .models import CALLS, CallOrganiser
@@ -47,13 +48,6 @@ def status_facts(call, now) -> dict:
     }
 
 
-def site_id(request) -> str:
-    if request is None:
-        return "-"
-    site = Site.find_for_request(request)
-    return str(site.pk) if site else "-"
-
-
 def _organisers_prefetch():
     return Prefetch("organisers", queryset=CallOrganiser.objects.select_related("actor"))
 
@@ -63,7 +57,7 @@ def render_cards(calls, now, request=None) -> list[SafeString]:
     calls = list(calls)
     if not calls:
         return []
-    prefix = CALLS.key("card", get_language() or "-", site_id(request))
+    prefix = CALLS.key("card", get_language() or "-", site_key(request))
     # (call, its status now, its cache key), in the listing's order.
     items = []
     for call in calls:

@@ -25,9 +25,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from home import feeds as shared
+from home.http import site_key
 
 from . import status as st
-from .cards import site_id
 from .filters import CallFilterSet
 from .models import CALLS, CallForProjectsPage
 from .views import set_cache_lifetime
@@ -157,7 +157,7 @@ def calls_ical(request, index_page):
         calls = CallForProjectsPage.objects.filter(pk__in=pks).defer_streamfields()
         return {call.pk: deadline_event(call, request, stamp=None) for call in calls}
 
-    key = ("vevents", get_language() or "-", site_id(request))
+    key = ("vevents", get_language() or "-", site_key(request))
     pks = [row.pk for row in rows]
     events = shared.cached_events(CALLS, key, pks, build, listing.now, limit=MAX_CACHED_EVENTS)
     name = _("%(title)s – dates limites") % {"title": index_page.title}

@@ -31,10 +31,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from wagtail.models import Site
 
 from home import feeds as shared
 from home.forms import clean_query_text
+from home.http import site_key
 
 from . import vocab
 from .display import slot_text, undated_text
@@ -144,11 +144,6 @@ def agenda_atom(request, index_page):
 # --- iCalendar ---------------------------------------------------------------------
 
 
-def site_key(request) -> str:
-    site = Site.find_for_request(request) if request is not None else None
-    return str(site.pk) if site else "-"
-
-
 def slot_numbers(slots) -> dict:
     """{slot pk: its rank in the editor's order (its sort order when the
     admin set it, else by creation)}: the stable part of its UID."""
@@ -212,7 +207,11 @@ def agenda_ical(request, index_page):
     VEVENTs cached per content version, language and site)."""
     listing = EventFilterSet(request.GET, scope=index_page)
     since = listing.now - dt.timedelta(days=PAST_DAYS)
-    selection = listing.filter_queryset(listing.queryset.all()).filter(ends_at__gt=since)
+    selection = (
+        listing.filter_queryset(listing.queryset.all())
+        .filter(ends_at__gt=since)
+        .with_next_start(listing.now)
+    )
     event_pks = list(
         selection.order_by(F("next_start").asc(nulls_last=True), "-ends_at", "pk").values_list(
             "pk", flat=True

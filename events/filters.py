@@ -25,7 +25,7 @@ from directory import geo
 from home.listing import ChoiceFilter, DateFilter, ListingFilterSet
 
 from . import vocab
-from .models import EVENTS, EventOrganiser, EventPage, paris
+from .models import EVENTS, EventOrganiser, EventPage, paris, time_window
 
 # The organiser filter lists at most this many fiches (those linked to the
 # most events); a fiche linked to an event is still accepted from a link.
@@ -170,6 +170,10 @@ class EventFilterSet(ListingFilterSet):
         ),
     ]
 
+    # Counts and pages are cached under the content's version and the time
+    # window (`window`).
+    cache = EVENTS
+
     class Meta:
         model = EventPage
         fields: list[str] = []
@@ -266,9 +270,6 @@ class EventFilterSet(ListingFilterSet):
 
     # --- The selection: the time partition last ----------------------------------
 
-    def base_queryset(self, scope):
-        return super().base_queryset(scope).with_time_status(self.now)
-
     @property
     def qs(self):
         """The other filters, the text query within them, then current or
@@ -289,20 +290,29 @@ class EventFilterSet(ListingFilterSet):
                     )
                 )
             else:
-                self._qs = selection.current(self.now).in_default_order()
+                self._qs = selection.current(self.now).with_next_start(self.now).in_default_order()
         return self._qs
 
     @cached_property
     def counts(self) -> list[tuple]:
-        """(time status, type, région, archive year, count) over the
-        selection whatever its time: one GROUP BY for the facets, the total
-        and the archive's years."""
-        fields = ("time_status", "event_type", "region", "year")
-        selection = self.filter_queryset(self.queryset.all()).with_archive_year()
-        return self.count_by(*fields, queryset=selection)
+        """(ended, type, région, archive year, count) over the selection
+        whatever its time: one GROUP BY for the facets, the total and the
+        archive's years. `ended` needs no subquery on the slots (the time
+        status would need one per event: 120 ms at 5,000 events)."""
+        fields = ("ended", "event_type", "region", "year")
+        selection = (
+            self.filter_queryset(self.queryset.all()).with_ended(self.now).with_archive_year()
+        )
+        return self.count_by(*fields, queryset=selection, cache_as=f"counts:{self.window}")
 
-    def in_partition(self, time_status: str) -> bool:
-        return (time_status == vocab.TimeStatus.PAST) == self.archive
+    @cached_property
+    def window(self) -> str:
+        """The time window of `now` (models.time_window): what is derived
+        from the time is cached under it."""
+        return time_window(self.now)[0]
+
+    def in_partition(self, ended: bool) -> bool:
+        return ended == self.archive
 
     @cached_property
     def total(self) -> int:
@@ -317,8 +327,8 @@ class EventFilterSet(ListingFilterSet):
     @cached_property
     def archive_years(self) -> list[ArchiveYear]:
         counts = Counter()
-        for time_status, _type, _region, year, n in self.counts:
-            if time_status == vocab.TimeStatus.PAST:
+        for ended, _type, _region, year, n in self.counts:
+            if ended:
                 counts[year] += n
         years = sorted(counts, key=lambda year: (year is None, -(year or 0)))
         return [ArchiveYear(year, counts[year]) for year in years]
@@ -326,8 +336,8 @@ class EventFilterSet(ListingFilterSet):
     @cached_property
     def facets(self) -> list:
         types, regions = Counter(), Counter()
-        for time_status, event_type, region, _year, n in self.counts:
-            if self.in_partition(time_status):
+        for ended, event_type, region, _year, n in self.counts:
+            if self.in_partition(ended):
                 types[event_type] += n
                 regions[region] += n
         names = {code: region.name for code, region in geo.regions().items()}

@@ -52,9 +52,12 @@ from . import vocab
 
 TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
-# What the agenda may cache: what does not depend on the time (choices of the
-# filter form, iCalendar events). Selections, time statuses and counts never.
+# What the agenda caches: what does not depend on the time (choices of the
+# filter form, iCalendar events) under the content's version; what does (the
+# partition into current and past, the order by next start, time statuses,
+# counts, a listing's page) also under its time window (`time_window`).
 EVENTS = VersionedCache("events", invalidated_by=["events.EventPage", "directory.ActorPage"])
+NEXT_SLOT_END = "next-slot-end"
 
 
 def paris() -> ZoneInfo:
@@ -69,6 +72,35 @@ def paris_midnight(day: dt.date) -> dt.datetime:
 def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The instants from `first`'s midnight to the end of `last` (Paris)."""
     return paris_midnight(first), paris_midnight(last + dt.timedelta(days=1))
+
+
+def time_window(now: dt.datetime) -> tuple[str, dt.datetime]:
+    """The stretch of time around `now` in which nothing the agenda derives
+    from the time can change, as (a name for cache keys, its end).
+
+    Which events are current or past, the next start they are ordered by,
+    their time statuses and the meaning of « ce mois-ci » change only when
+    a slot ends or at Paris midnight, so the window ends at the first of the
+    two. The next slot end is kept under the content's version (a published
+    change renews it) while it lies ahead: one indexed query per window."""
+
+    def next_end():
+        """(now, the first slot end after it): valid from that `now` until
+        that end (a request whose `now` is earlier computes its own)."""
+        end = EventSlot.objects.filter(ends_at__gt=now).aggregate(first=Min("ends_at"))["first"]
+        return now, end
+
+    since, end = EVENTS.get_or_set(NEXT_SLOT_END, next_end)
+    if now < since:
+        _now, end = next_end()
+    elif end is not None and end <= now:
+        since, end = next_end()
+        EVENTS.set(NEXT_SLOT_END, (since, end))
+    today = timezone.localtime(now, paris()).date()
+    until = paris_midnight(today + dt.timedelta(days=1))
+    if end is not None and end < until:
+        until = end
+    return until.isoformat(), until
 
 
 class AgendaIndexPage(IndexPage):
@@ -174,10 +206,26 @@ class EventQuerySet(PageQuerySet):
         )
         return self.filter(undated | Q(ends_at__gt=now))
 
-    def past(self, now: dt.datetime):
+    @staticmethod
+    def ended_condition(now: dt.datetime) -> Q:
+        """Over at `now` (time status « passé »): the last slot has ended
+        (`ends_at` is the end of the last slot), or without slots the
+        expected year is already past. No subquery on the slots."""
         today = timezone.localtime(now, paris()).date()
-        return self.filter(
-            Q(ends_at__lte=now) | Q(ends_at__isnull=True, expected_year__lt=today.year)
+        return Q(ends_at__lte=now) | Q(ends_at__isnull=True, expected_year__lt=today.year)
+
+    def past(self, now: dt.datetime):
+        return self.filter(self.ended_condition(now))
+
+    def with_ended(self, now: dt.datetime):
+        """`ended`: whether the event is over at `now` (the partition of the
+        agenda and its archive), for GROUP BY counts."""
+        return self.annotate(
+            ended=Case(
+                When(self.ended_condition(now), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
         )
 
     def with_archive_year(self):

@@ -5,7 +5,8 @@ one year's), and an event's page.
 The listing, its archive, feeds and exports read one filter set
 (`EventFilterSet`, filters.py), so a link keeps its meaning from one to the
 other. Where an event stands in time is derived for each request (the SQL
-annotation `time_status`); responses carry a Cache-Control lifetime that ends
+annotation `ended` for the partition, and `time_status` from each card's
+slots); responses carry a Cache-Control lifetime that ends
 before the next change of what they show (a slot ending, the next Paris
 midnight), at most `MAX_AGE` seconds.
 
@@ -22,10 +23,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from home import http
 from home.listing import public, with_query
@@ -34,7 +36,7 @@ from home.typography import french_spacing
 from . import vocab
 from .display import place_text, slot_text, undated_text
 from .filters import EventFilterSet
-from .models import EVENTS, EventOrganiser, paris, paris_midnight
+from .models import EVENTS, EventOrganiser, paris, paris_midnight, time_window
 from .related import with_display_slots
 
 LEAD_ROLES = (vocab.Role.ORGANISER, vocab.Role.CO_ORGANISER)
@@ -141,20 +143,52 @@ def listing_context(request, page, listing) -> dict:
     return context
 
 
-def render_listing(request, template, context, listing, queryset, total):
+def render_listing(request, template, context, listing, queryset, total, year=None):
     """The page of `queryset` asked for (counted already: `total`), its
-    cards and map, in `template`."""
-    results, page_range = listing.paginate(queryset.defer_streamfields(), total=total)
-    events = prepare_cards(list(results.object_list), listing.now)
+    cards, pagination and map (templates/events/_results.html), in
+    `template`.
+
+    That part is rendered once per content version, time window (nothing in
+    it changes before the window ends: models.time_window), selection, page,
+    language and site, and kept in the agenda's cache: a listing's page costs
+    its ordering and three prefetches only when something changed."""
+    _name, until = time_window(listing.now)
+    key = ":".join(
+        [
+            "results",
+            listing.window,
+            "past" if listing.archive else "current",
+            str(year or "-"),
+            str(listing.page_number or 1),
+            get_language() or "-",
+            http.site_key(request),
+            listing.filters_key,
+        ]
+    )
+
+    def render_results():
+        results, page_range = listing.paginate(queryset.defer_streamfields(), total=total)
+        events = prepare_cards(list(results.object_list), listing.now)
+        located = sum(1 for e in events if e.has_coordinates and e.mode != vocab.ONLINE)
+        fragment = {
+            **context,
+            "results": results,
+            "page_range": page_range,
+            "events": events,
+            "map_url": map_data_url(events, request),
+            "located_count": located,
+        }
+        html = render_to_string("events/_results.html", fragment, request)
+        return {"html": html, "number": results.number, "has_map": bool(fragment["map_url"])}
+
+    results = EVENTS.get_or_set(key, render_results)
+    listing.note_page_shown(results["number"])
     context.update(
-        results=results,
-        page_range=page_range,
-        events=events,
-        map_url=map_data_url(events, request),
-        located_count=sum(1 for e in events if e.has_coordinates and e.mode != vocab.ONLINE),
+        results_html=results["html"], page_number=results["number"], has_map=results["has_map"]
     )
     response = TemplateResponse(request, template, context)
-    return http.set_cache_lifetime(request, response, seconds_until_change(events, listing.now))
+    seconds = max(0, int((until - listing.now).total_seconds()))
+    return http.set_cache_lifetime(request, response, seconds)
 
 
 def empty_state(listing, context, year=None) -> dict:
@@ -223,7 +257,8 @@ def agenda_archive(request, page, year: int | None = None):
     if not count and not listing.has_filters:
         raise Http404
     context.update(facets=[])
-    return render_listing(request, template, context, listing, listing.qs.filter(year=year), count)
+    selection = listing.qs.filter(year=year)
+    return render_listing(request, template, context, listing, selection, count, year=year)
 
 
 # --- An event's page -------------------------------------------------------------------

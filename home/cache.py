@@ -92,6 +92,11 @@ class VersionedCache:
             cache.set(key, value, self.timeout if timeout is None else timeout)
         return value
 
+    def set(self, name, value, *, timeout: int | None = None) -> None:
+        """Keep `value` under `name` for the current version (a value whose
+        validity the caller checks, such as an instant that has passed)."""
+        cache.set(self.key(name), value, self.timeout if timeout is None else timeout)
+
     # --- Signals -------------------------------------------------------------
 
     def connect(self) -> None:

@@ -6,6 +6,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
+from wagtail.models import Site
 
 # A public page is kept at most this long by browsers and proxies (seconds).
 MAX_AGE = 5 * 60
@@ -36,3 +37,10 @@ def json_ld(data) -> str:
     return mark_safe(  # noqa: S308 - escaped for a script element by json_for_script
         f'<script type="application/ld+json">{json_for_script(data)}</script>'
     )
+
+
+def site_key(request) -> str:
+    """The request's Wagtail site in cache keys (what absolute URLs in a
+    cached fragment or feed depend on); "-" without a request or site."""
+    site = Site.find_for_request(request) if request is not None else None
+    return str(site.pk) if site else "-"

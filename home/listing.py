@@ -358,7 +358,8 @@ class ListingFilterSet(django_filters.FilterSet):
     ordering: list = ["pk"]
     # Offer « Pertinence » (the default then) when there is a text query.
     relevance_sort = False
-    # The namespace that caches facet counts and choices, or None.
+    # The namespace that caches facet counts, choices and the text query's
+    # ranked matches (all under the content's version), or None.
     cache: VersionedCache | None = None
     # The shared filter form (templates/includes/listing/filter_form.html):
     # its title, its button, and its groups of fields after the text query:
@@ -611,14 +612,22 @@ class ListingFilterSet(django_filters.FilterSet):
 
     @cached_property
     def _ranked_everywhere(self) -> list:
-        """Ids of the best text matches among all the listing's items."""
-        everything = self.queryset.model.objects.filter(
-            pk__in=self.queryset.order_by().values("pk")
-        )
-        results = everything.only("pk").search(
-            search_terms(self.query), operator="and", order_by_relevance=True
-        )
-        return ranked_ids(results[: self.max_text_matches + 1])
+        """Ids of the best text matches among all the listing's items (kept
+        in the listing's cache: they change only with the content)."""
+
+        def compute():
+            everything = self.queryset.model.objects.filter(
+                pk__in=self.queryset.order_by().values("pk")
+            )
+            results = everything.only("pk").search(
+                search_terms(self.query), operator="and", order_by_relevance=True
+            )
+            return ranked_ids(results[: self.max_text_matches + 1])
+
+        if self.cache is None:
+            return compute()
+        scope = f"{self.scope.pk}:{self.scope.locale_id}" if self.scope is not None else "-"
+        return self.cache.get_or_set(f"ranked:{scope}:{digest(self.query)}", compute)
 
     def _ranked(self, exclude=frozenset()) -> list:
         """Ids of the best text matches (one more than kept, to tell when
@@ -769,14 +778,19 @@ class ListingFilterSet(django_filters.FilterSet):
         if total is not None:
             queryset = CountedQuerySet(queryset, total)
         page, page_range = paginate(queryset, self.page_number, per_page or self.per_page)
-        if self.page_number and page.number != self.page_number:
+        self.note_page_shown(page.number)
+        return page, page_range
+
+    def note_page_shown(self, number: int) -> None:
+        """A notice when the page shown is not the one asked for (for a
+        listing whose page came from a cache rather than `paginate`)."""
+        if self.page_number and number != self.page_number:
             notice = french_spacing(
                 _("La page %(asked)s n'existe pas : page %(shown)s affichée.")
-                % {"asked": self.page_number, "shown": page.number}
+                % {"asked": self.page_number, "shown": number}
             )
             if notice not in self.notices:
                 self.notices.append(notice)
-        return page, page_range
 
     def context(self, base_url: str = "") -> dict:
         """What the shared listing partials read (templates/includes/listing/)."""
