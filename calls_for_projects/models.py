@@ -45,7 +45,7 @@ from directory.models import ActorLinkMixin, TerritoryMixin
 from home.blocks import KeyFigureBlock
 from home.cache import VersionedCache
 from home.fields import LeanStreamField
-from home.models import BasePage, IndexPage
+from home.models import BasePage, IndexPage, LinkedDocument
 
 from . import status as call_status
 from . import vocab
@@ -781,7 +781,7 @@ class CallLaureate(ActorLinkMixin, Orderable):
         return self.project or self.display_name
 
 
-class CallDocument(Orderable):
+class CallDocument(LinkedDocument):
     class Kind(models.TextChoices):
         RULES = "reglement", _("Règlement")
         FORM = "dossier", _("Dossier de candidature")
@@ -790,26 +790,9 @@ class CallDocument(Orderable):
     RULES, FORM, OTHER = Kind
 
     call = ParentalKey(CallForProjectsPage, on_delete=models.CASCADE, related_name="documents")
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("document"),
-    )
     kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices, default=RULES)
-    title = models.CharField(
-        _("intitulé"), max_length=250, blank=True, help_text=_("Par défaut, le titre du document.")
-    )
 
     panels = [FieldRowPanel([FieldPanel("kind"), FieldPanel("document")]), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-
-    @property
-    def label(self) -> str:
-        return self.title or self.document.title
 
     @property
     def kind_label(self) -> str:

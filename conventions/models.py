@@ -35,7 +35,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.fields import LeanStreamField
 from home.listing import public
-from home.models import BasePage, IndexPage
+from home.models import BasePage, IndexPage, LinkedDocument
 
 from . import actes
 from . import status as lifecycle
@@ -506,7 +506,7 @@ class ConventionPartner(Orderable):
         return self.description or str(self.actor_id)
 
 
-class ConventionDocument(Orderable):
+class ConventionDocument(LinkedDocument):
     DELIBERATION = "deliberation"
     KIND_CHOICES = [
         (DELIBERATION, _("Délibération")),
@@ -517,26 +517,9 @@ class ConventionDocument(Orderable):
     ]
 
     convention = ParentalKey(ConventionPage, on_delete=models.CASCADE, related_name="documents")
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("document"),
-    )
     kind = models.CharField(_("nature"), max_length=20, choices=KIND_CHOICES, default="convention")
-    title = models.CharField(
-        _("intitulé"), max_length=250, blank=True, help_text=_("Par défaut, le titre du document.")
-    )
 
     panels = [FieldRowPanel([FieldPanel("document"), FieldPanel("kind")]), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-
-    @property
-    def label(self) -> str:
-        return self.title or self.document.title
 
     @property
     def kind_label(self) -> str:

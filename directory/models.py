@@ -22,7 +22,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import KeyFigureBlock
 from home.fields import LeanStreamField
-from home.models import BasePage, IndexPage
+from home.models import BasePage, IndexPage, LinkedDocument
 
 from . import geo
 from .kinds import GROUP_OF_KIND, KIND_CHOICES, KIND_LABELS, KINDS_BY_GROUP, is_local_authority
@@ -588,27 +588,12 @@ class ActorContact(Orderable):
 PUBLICATION_YES = Publication.YES
 
 
-class ActorDocument(Orderable):
+class ActorDocument(LinkedDocument):
     actor = ParentalKey(ActorPage, on_delete=models.CASCADE, related_name="documents")
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("document"),
-    )
-    title = models.CharField(
-        _("intitulé"), max_length=250, blank=True, help_text=_("Par défaut, le titre du document.")
-    )
 
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
+    class Meta(LinkedDocument.Meta):
         verbose_name = _("document lié")
         verbose_name_plural = _("documents liés")
-
-    @property
-    def label(self) -> str:
-        return self.title or self.document.title
 
 
 class ActorLinkMixin(models.Model):

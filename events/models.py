@@ -46,7 +46,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from directory.models import ActorLinkMixin, PlaceMixin
 from home.cache import VersionedCache
-from home.models import BasePage, IndexPage
+from home.models import BasePage, IndexPage, LinkedDocument
 
 from . import vocab
 
@@ -751,24 +751,5 @@ class EventOrganiser(ActorLinkMixin, Orderable):
         return self.get_role_display()
 
 
-class EventDocument(Orderable):
+class EventDocument(LinkedDocument):
     event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="documents")
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("document"),
-    )
-    title = models.CharField(
-        _("intitulé"), max_length=250, blank=True, help_text=_("Par défaut, le titre du document.")
-    )
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-
-    @property
-    def label(self) -> str:
-        return self.title or self.document.title

@@ -40,7 +40,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.blocks import KeyFigureBlock
 from home.fields import LeanStreamField
 from home.listing import public
-from home.models import BasePage, IndexPage
+from home.models import BasePage, IndexPage, LinkedDocument
 
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -571,24 +571,9 @@ class ActionItem(Orderable):
         return bool(self.due_date and not self.done and self.due_date < timezone.localdate())
 
 
-class MeetingAttachment(Orderable):
+class MeetingAttachment(LinkedDocument):
     page = ParentalKey(MeetingMinutesPage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("document"),
-    )
-    title = models.CharField(
-        _("intitulé"), max_length=250, blank=True, help_text=_("Par défaut, le titre du document.")
-    )
 
-    panels = [FieldPanel("document"), FieldPanel("title")]
-
-    class Meta(Orderable.Meta):
+    class Meta(LinkedDocument.Meta):
         verbose_name = _("document joint")
         verbose_name_plural = _("documents joints")
-
-    @property
-    def label(self) -> str:
-        return self.title or self.document.title

@@ -1,3 +1,4 @@
+from .documents import LinkedDocument
 from .index import IndexPage
 from .mixins import BasePage, SeoMixin, ThemesMixin
 from .pages import HomePage, StandardPage
@@ -8,6 +9,7 @@ __all__ = [
     "BasePage",
     "HomePage",
     "IndexPage",
+    "LinkedDocument",
     "PageTheme",
     "SeoMixin",
     "SiteSettings",
