@@ -34,7 +34,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -46,6 +46,7 @@ from home.blocks import KeyFigureBlock
 from home.cache import VersionedCache
 from home.fields import LeanStreamField
 from home.models import BasePage, IndexPage, LinkedDocument
+from home.models.index import view_route
 
 from . import status as call_status
 from . import vocab
@@ -89,41 +90,16 @@ class CallsIndexPage(IndexPage):
     # (filters.py); the views live in views.py. Route segments carry no dot
     # (Wagtail's page URL pattern refuses one): file names come from
     # Content-Disposition.
-    @path("")
-    def index_route(self, request):
-        from . import views
-
-        return views.calls_index(request, self)
-
-    @path("archives/", name="archive")
-    def archive_route(self, request):
-        from . import views
-
-        return views.calls_archive(request, self)
-
-    @path("archives/<int:year>/", name="archive_year")
-    def archive_year_route(self, request, year):
-        from . import views
-
-        return views.calls_archive(request, self, year=year)
-
-    @path("flux/rss/", name="rss")
-    def rss_route(self, request):
-        from . import feeds
-
-        return feeds.calls_rss(request, self)
-
-    @path("flux/atom/", name="atom")
-    def atom_route(self, request):
-        from . import feeds
-
-        return feeds.calls_atom(request, self)
-
-    @path("flux/ical/", name="ical")
-    def ical_route(self, request):
-        from . import feeds
-
-        return feeds.calls_ical(request, self)
+    index_route = view_route("", "calls_for_projects.views.calls_index")
+    archive_route = view_route(
+        "archives/", "calls_for_projects.views.calls_archive", name="archive"
+    )
+    archive_year_route = view_route(
+        "archives/<int:year>/", "calls_for_projects.views.calls_archive", name="archive_year"
+    )
+    rss_route = view_route("flux/rss/", "calls_for_projects.feeds.calls_rss", name="rss")
+    atom_route = view_route("flux/atom/", "calls_for_projects.feeds.calls_atom", name="atom")
+    ical_route = view_route("flux/ical/", "calls_for_projects.feeds.calls_ical", name="ical")
 
 
 class CallForProjectsPageForm(WagtailAdminPageForm):
@@ -659,17 +635,8 @@ class CallForProjectsPage(RoutablePageMixin, TerritoryMixin, BasePage):
 
     # --- Routes -----------------------------------------------------------------
 
-    @path("")
-    def page_route(self, request):
-        from . import views
-
-        return views.call_page(request, self)
-
-    @path("ical/", name="ical")
-    def ical_route(self, request):
-        from . import feeds
-
-        return feeds.call_ical(request, self)
+    page_route = view_route("", "calls_for_projects.views.call_page", name="page_route")
+    ical_route = view_route("ical/", "calls_for_projects.feeds.call_ical", name="ical")
 
 
 class CallOrganiser(ActorLinkMixin, Orderable):

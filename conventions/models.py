@@ -26,7 +26,6 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
-from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PageManager
 from wagtail.query import PageQuerySet
@@ -36,6 +35,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.fields import LeanStreamField
 from home.listing import public
 from home.models import BasePage, IndexPage, LinkedDocument
+from home.models.index import view_route
 
 from . import actes
 from . import status as lifecycle
@@ -75,17 +75,10 @@ class ConventionIndexPage(IndexPage):
 
     # The views live in conventions/views.py; route segments carry no dot
     # (Wagtail's page URL pattern refuses one).
-    @path("")
-    def index_route(self, request):
-        from . import views
-
-        return views.convention_index(request, self)
-
-    @path("export/deliberations-csv/", name="export_csv")
-    def csv_route(self, request):
-        from . import views
-
-        return views.deliberations_csv(request, self)
+    index_route = view_route("", "conventions.views.convention_index")
+    csv_route = view_route(
+        "export/deliberations-csv/", "conventions.views.deliberations_csv", name="export_csv"
+    )
 
 
 class ConventionQuerySet(PageQuerySet):

@@ -13,7 +13,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PageManager
 from wagtail.query import PageQuerySet
@@ -23,6 +22,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.blocks import KeyFigureBlock
 from home.fields import LeanStreamField
 from home.models import BasePage, IndexPage, LinkedDocument
+from home.models.index import view_route
 
 from . import geo
 from .kinds import GROUP_OF_KIND, KIND_CHOICES, KIND_LABELS, KINDS_BY_GROUP, is_local_authority
@@ -78,35 +78,11 @@ class DirectoryIndexPage(IndexPage):
     # (directory/filters.py); the views live in directory/views.py. Route
     # segments carry no dot: Wagtail's page URL pattern does not accept one
     # (the download's file name comes from Content-Disposition).
-    @path("")
-    def index_route(self, request):
-        from . import views
-
-        return views.directory_index(request, self)
-
-    @path("carte/", name="map")
-    def map_route(self, request):
-        from . import views
-
-        return views.directory_map(request, self)
-
-    @path("geojson/", name="geojson")
-    def geojson_route(self, request):
-        from . import views
-
-        return views.directory_geojson(request, self)
-
-    @path("export/csv/", name="export_csv")
-    def csv_route(self, request):
-        from . import views
-
-        return views.directory_csv(request, self)
-
-    @path("export/json/", name="export_json")
-    def json_route(self, request):
-        from . import views
-
-        return views.directory_json(request, self)
+    index_route = view_route("", "directory.views.directory_index")
+    map_route = view_route("carte/", "directory.views.directory_map", name="map")
+    geojson_route = view_route("geojson/", "directory.views.directory_geojson", name="geojson")
+    csv_route = view_route("export/csv/", "directory.views.directory_csv", name="export_csv")
+    json_route = view_route("export/json/", "directory.views.directory_json", name="export_json")
 
 
 class ActorQuerySet(PageQuerySet):

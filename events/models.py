@@ -37,7 +37,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -47,6 +47,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from directory.models import ActorLinkMixin, PlaceMixin
 from home.cache import VersionedCache
 from home.models import BasePage, IndexPage, LinkedDocument
+from home.models.index import view_route
 
 from . import vocab
 
@@ -114,53 +115,16 @@ class AgendaIndexPage(IndexPage):
     # The listing, its archive, feeds and exports share one filter set
     # (filters.py). Route segments carry no dot: file names come from
     # Content-Disposition.
-    @path("")
-    def index_route(self, request):
-        from . import views
-
-        return views.agenda_index(request, self)
-
-    @path("archives/", name="archive")
-    def archive_route(self, request):
-        from . import views
-
-        return views.agenda_archive(request, self)
-
-    @path("archives/<int:year>/", name="archive_year")
-    def archive_year_route(self, request, year):
-        from . import views
-
-        return views.agenda_archive(request, self, year=year)
-
-    @path("flux/rss/", name="rss")
-    def rss_route(self, request):
-        from . import feeds
-
-        return feeds.agenda_rss(request, self)
-
-    @path("flux/atom/", name="atom")
-    def atom_route(self, request):
-        from . import feeds
-
-        return feeds.agenda_atom(request, self)
-
-    @path("flux/ical/", name="ical")
-    def ical_route(self, request):
-        from . import feeds
-
-        return feeds.agenda_ical(request, self)
-
-    @path("export/csv/", name="csv")
-    def csv_route(self, request):
-        from . import exports
-
-        return exports.agenda_csv(request, self)
-
-    @path("export/json/", name="json")
-    def json_route(self, request):
-        from . import exports
-
-        return exports.agenda_json(request, self)
+    index_route = view_route("", "events.views.agenda_index")
+    archive_route = view_route("archives/", "events.views.agenda_archive", name="archive")
+    archive_year_route = view_route(
+        "archives/<int:year>/", "events.views.agenda_archive", name="archive_year"
+    )
+    rss_route = view_route("flux/rss/", "events.feeds.agenda_rss", name="rss")
+    atom_route = view_route("flux/atom/", "events.feeds.agenda_atom", name="atom")
+    ical_route = view_route("flux/ical/", "events.feeds.agenda_ical", name="ical")
+    csv_route = view_route("export/csv/", "events.exports.agenda_csv", name="csv")
+    json_route = view_route("export/json/", "events.exports.agenda_json", name="json")
 
 
 class EventQuerySet(PageQuerySet):
@@ -628,17 +592,8 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
 
     # --- Routes -----------------------------------------------------------------
 
-    @path("")
-    def page_route(self, request):
-        from . import views
-
-        return views.event_page(request, self)
-
-    @path("ical/", name="ical")
-    def ical_route(self, request):
-        from . import feeds
-
-        return feeds.event_ical(request, self)
+    page_route = view_route("", "events.views.event_page", name="page_route")
+    ical_route = view_route("ical/", "events.feeds.event_ical", name="ical")
 
 
 class EventSlot(Orderable):

@@ -41,6 +41,7 @@ from home.blocks import KeyFigureBlock
 from home.fields import LeanStreamField
 from home.listing import public
 from home.models import BasePage, IndexPage, LinkedDocument
+from home.models.index import view_route
 
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -83,11 +84,7 @@ class NetworksIndexPage(IndexPage):
         verbose_name = _("index des réseaux")
         verbose_name_plural = _("index des réseaux")
 
-    @path("")
-    def index_route(self, request):
-        from . import views
-
-        return views.networks_index(request, self)
+    index_route = view_route("", "network_minutes.views.networks_index")
 
     @path("rss/", name="rss")
     def rss_route(self, request):
@@ -172,23 +169,11 @@ class NetworkPage(RoutablePageMixin, BasePage):
         return context
 
     # Route segments carry no dot (Wagtail's page URL pattern refuses it).
-    @path("")
-    def index_route(self, request):
-        from . import views
-
-        return views.network_index(request, self)
-
-    @path("actions/", name="open_actions")
-    def open_actions_route(self, request):
-        from . import views
-
-        return views.open_actions(request, self)
-
-    @path("agenda/", name="ical")
-    def ical_route(self, request):
-        from . import feeds
-
-        return feeds.ical_response(request, self)
+    index_route = view_route("", "network_minutes.views.network_index")
+    open_actions_route = view_route(
+        "actions/", "network_minutes.views.open_actions", name="open_actions"
+    )
+    ical_route = view_route("agenda/", "network_minutes.feeds.ical_response", name="ical")
 
     @path("rss/", name="rss")
     def rss_route(self, request):
