@@ -2,20 +2,36 @@
 published events with their time slots."""
 
 import pytest
+from django.utils import timezone
 
 from events import vocab
-from events.models import AgendaIndexPage, EventOrganiser, EventPage, EventSlot
+from events.models import AgendaIndexPage, EventOrganiser, EventPage, EventSlot, paris
 
 
 @pytest.fixture
 def agenda(home_fr):
-    """The French agenda (the seeded one, else a new one). A test module
-    that wants its events alone overrides this fixture."""
-    index = AgendaIndexPage.objects.child_of(home_fr).first()
-    if index is None:
-        index = AgendaIndexPage(title="Agenda", slug="agenda-test")
-        home_fr.add_child(instance=index)
-    return index
+    """An agenda of its own: the seeded events never change what it lists.
+    (Tests of the seeded agenda ask for it by its slug.)"""
+    index = AgendaIndexPage(title="Agenda des tests", slug="agenda-des-tests")
+    home_fr.add_child(instance=index)
+    index.save_revision().publish()
+    return AgendaIndexPage.objects.get(pk=index.pk)
+
+
+@pytest.fixture
+def today():
+    """Today in Paris."""
+    return timezone.localtime(timezone.now(), paris()).date()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """`clock(instant)`: the site's "now" from then on."""
+
+    def _set(instant):
+        monkeypatch.setattr(timezone, "now", lambda: instant)
+
+    return _set
 
 
 @pytest.fixture

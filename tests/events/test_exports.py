@@ -9,31 +9,16 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from directory.models import ActorPage
 from events import vocab
 from events.exports import COLUMNS
-from events.models import AgendaIndexPage, paris
+from events.models import paris
 from home.models import Theme
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def agenda(home_fr):
-    """An agenda of its own: the exports list its events only."""
-    index = AgendaIndexPage(title="Agenda export", slug="agenda-export")
-    home_fr.add_child(instance=index)
-    index.save_revision().publish()
-    return AgendaIndexPage.objects.get(pk=index.pk)
-
-
-@pytest.fixture
-def today():
-    return timezone.localtime(timezone.now(), paris()).date()
 
 
 @pytest.fixture

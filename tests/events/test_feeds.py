@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from directory.models import ActorPage
 from events import vocab
-from events.models import AgendaIndexPage, paris
+from events.models import paris
 from home.models import Theme
 
 pytestmark = pytest.mark.django_db
@@ -34,20 +34,6 @@ def french(day: dt.date) -> str:
 
 def weekday(day: dt.date) -> str:
     return JOURS.split()[day.weekday()]
-
-
-@pytest.fixture
-def agenda(home_fr):
-    """An agenda of its own: the feeds list its events only."""
-    index = AgendaIndexPage(title="Agenda flux", slug="agenda-flux")
-    home_fr.add_child(instance=index)
-    index.save_revision().publish()
-    return AgendaIndexPage.objects.get(pk=index.pk)
-
-
-@pytest.fixture
-def today():
-    return timezone.localtime(timezone.now(), paris()).date()
 
 
 @pytest.fixture
@@ -151,7 +137,7 @@ def summaries(events) -> list[str]:
 def test_rss_lists_current_events_newest_first_with_their_status(client, agenda, events):
     response = get(client, f"{agenda.url}flux/rss/")
     channel = parse_xml(response.content).find("channel")
-    assert channel.findtext("title") == "Agenda flux"
+    assert channel.findtext("title") == "Agenda des tests"
     titles = [item.findtext("title") for item in channel.findall("item")]
     # Newest publication first; the past events are in the archive, not here.
     assert titles == [
@@ -229,7 +215,7 @@ def test_ical_feed_has_one_vevent_per_slot(client, agenda, events):
     response = get(client, f"{agenda.url}flux/ical/")
     calendar = parse_calendar(response)
     assert str(calendar["version"]) == "2.0"
-    assert str(calendar["x-wr-calname"]) == "Agenda flux"
+    assert str(calendar["x-wr-calname"]) == "Agenda des tests"
     assert any(component.name == "VTIMEZONE" for component in calendar.subcomponents)
     found = calendar.walk("VEVENT")
     # Nearest events first, each slot by date, then the recently ended; the

@@ -11,7 +11,7 @@ import pytest
 from directory.factories import ActorPageFactory, DirectoryIndexPageFactory
 from events import vocab
 from events.filters import EventFilterSet
-from events.models import AgendaIndexPage, paris
+from events.models import paris
 from home.models import Theme
 from tests.html import chips, notices, soup, texts
 
@@ -24,15 +24,6 @@ MAY = dt.date(2030, 5, 1)
 
 def day(n: int, month: int = 5) -> dt.date:
     return dt.date(2030, month, n)
-
-
-@pytest.fixture
-def agenda(home_fr):
-    """An agenda of our own: seeded events never change what it lists."""
-    index = AgendaIndexPage(title="Agenda des filtres", slug="agenda-filtres-test")
-    home_fr.add_child(instance=index)
-    index.save_revision().publish()
-    return AgendaIndexPage.objects.get(pk=index.pk)
 
 
 def titles(agenda, params=None, now=NOW, archive=False) -> list[str]:

@@ -34,20 +34,6 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture
-def agenda(home_fr):
-    """An agenda of our own: seeded events never change what it lists."""
-    index = AgendaIndexPage(title="Agenda des tests", slug="agenda-pages-test")
-    home_fr.add_child(instance=index)
-    index.save_revision().publish()
-    return AgendaIndexPage.objects.get(pk=index.pk)
-
-
-@pytest.fixture
-def today():
-    return timezone.localtime(timezone.now(), paris()).date()
-
-
-@pytest.fixture
 def actor(home_fr):
     directory = DirectoryIndexPageFactory(parent=home_fr, title="Annuaire", slug="annuaire-ev")
     fiche = ActorPageFactory(parent=directory, title="MEF Mulhouse Sud Alsace", slug="mef-ev")

@@ -9,24 +9,18 @@ from html import unescape
 
 import pytest
 from django.test import RequestFactory
-from django.utils import timezone
 from wagtail.models import Site
 
 from calls_for_projects.models import CallForProjectsPage
 from directory.factories import ActorPageFactory
 from directory.models import ActorPage
 from events import related, vocab
-from events.models import AgendaIndexPage, EventOrganiser, EventPage, EventSlot, paris
+from events.models import AgendaIndexPage, EventOrganiser, EventPage, EventSlot
 from network_minutes.models import MeetingMinutesPage, NetworkPage
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def today():
-    return timezone.localtime(timezone.now(), paris()).date()
 
 
 @pytest.fixture

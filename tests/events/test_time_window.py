@@ -7,29 +7,10 @@ move the clock across those instants and check that nothing stale is shown."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
-from events.models import AgendaIndexPage, paris, time_window
+from events.models import paris, time_window
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agenda(home_fr):
-    index = AgendaIndexPage(title="Agenda des fenêtres", slug="agenda-fenetres-test")
-    home_fr.add_child(instance=index)
-    index.save_revision().publish()
-    return AgendaIndexPage.objects.get(pk=index.pk)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """`clock(instant)`: the site's "now" from then on."""
-
-    def _set(instant):
-        monkeypatch.setattr(timezone, "now", lambda: instant)
-
-    return _set
 
 
 def paris_dt(day, hour, minute=0):
