@@ -35,3 +35,31 @@ class EventsConfig(AppConfig):
         ACTOR_SECTIONS.register("events", actor_events_section, order=15)
         NETWORK_SECTIONS.register("events", network_events_section, order=10)
         CALL_SECTIONS.register("events", call_events_section, order=10)
+
+        # The announcements (« petites annonces »): the home page's newest
+        # ones, and who may read the messages relayed to their posters.
+        from home.roles import register_role_setup
+
+        def home_announcements_section(home_page, request):
+            from .announcement_views import home_announcements_section
+
+            return home_announcements_section(home_page, request)
+
+        def setup_announcement_roles():
+            from .announcement_admin import setup_announcement_roles
+
+            setup_announcement_roles()
+
+        HOME_SECTIONS.register("announcements", home_announcements_section, order=25)
+
+        # Expired announcements stay live for their editors but leave the
+        # site search and the theme pages (as they leave their listing).
+        from home.registry import HIDDEN_PAGES
+
+        def expired_announcements(now):
+            from .announcements import AnnouncementPage, paris_today
+
+            return AnnouncementPage.objects.expired(paris_today(now)).values("pk")
+
+        HIDDEN_PAGES.register("expired-announcements", expired_announcements)
+        register_role_setup(setup_announcement_roles)

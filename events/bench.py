@@ -6,7 +6,12 @@ directory's cities (some online), one to three organisers among the
 directory's actors, and themes.
 
 Written in bulk (bench/pages.py), like the directory's actors they link to.
-The announcements (« petites annonces ») will get their own generator.
+
+The announcements (« petites annonces ») have their own generator: 2 for
+every 5 items asked for (`--items 5000` gives the issue's 2,000 beside 5,000
+events), live under the French announcements index, offers and needs of
+every category in the same cities, most current and a quarter expired,
+a third posted by a directory fiche.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from directory.models import ActorPage
 from home.bench import ensure_home_page, ensure_themes
 
 from . import vocab
+from .announcements import AnnouncementIndexPage, AnnouncementPage, paris_today
 from .models import AgendaIndexPage, EventOrganiser, EventPage, EventSlot, paris
 
 PLACES = [  # (commune, postcode, département, latitude, longitude)
@@ -260,4 +266,114 @@ def events_urls():
         ]
     if event is not None:
         urls += [("event page", event.url), ("event .ics", f"{event.url}ical/")]
+    return urls
+
+
+# --- Announcements (« petites annonces ») ---------------------------------------------------
+
+ANNOUNCEMENTS_PER_ITEM = 0.4  # 2,000 announcements for 5,000 events
+ANNOUNCEMENT_TITLES = {
+    vocab.AnnouncementCategory.PREMISES: "Bureau à partager",
+    vocab.AnnouncementCategory.EQUIPMENT: "Matériel de réunion",
+    vocab.AnnouncementCategory.VOLUNTEERING: "Bénévoles pour une collecte",
+    vocab.AnnouncementCategory.SKILLS: "Aide en comptabilité associative",
+    vocab.AnnouncementCategory.PARTNERSHIP: "Partenaire pour un projet",
+    vocab.AnnouncementCategory.JOB: "Stage en communication",
+    vocab.AnnouncementCategory.COWORKING: "Poste en coworking",
+    vocab.AnnouncementCategory.OTHER: "Coup de main",
+}
+
+
+def ensure_announcement_index() -> AnnouncementIndexPage:
+    existing = AnnouncementIndexPage.objects.filter(locale__language_code="fr").first()
+    if existing:
+        return existing
+    home = ensure_home_page()
+    index = AnnouncementIndexPage(title="Petites annonces", slug="annonces", show_in_menus=True)
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def create_announcements(
+    index: AnnouncementIndexPage, n: int, rng: random.Random
+) -> list[AnnouncementPage]:
+    now = timezone.now()
+    today = paris_today(now)
+    actor_ids = list(
+        ActorPage.objects.filter(locale_id=index.locale_id, live=True).values_list("pk", flat=True)
+    )
+    theme_ids = [theme.pk for theme in ensure_themes()]
+    categories = list(vocab.AnnouncementCategory)
+    offset = AnnouncementPage.objects.count()
+    pages = []
+    for i, path in enumerate(child_paths(index, n)):
+        category = rng.choice(categories)
+        kind = rng.choice(list(vocab.AnnouncementKind))
+        city, postcode, departement, _lat, _lon = rng.choice(PLACES)
+        title = f"{ANNOUNCEMENT_TITLES[category]} à {city}"
+        slug = f"{slugify(title)[:60]}-{offset + i + 1}"
+        # A quarter expired (up to two months ago), the others for up to a year.
+        expires_on = today + dt.timedelta(days=rng.randint(-60, 180))
+        first = timezone.make_aware(
+            dt.datetime.combine(expires_on - dt.timedelta(days=60), dt.time(12, 0)), paris()
+        ) - dt.timedelta(seconds=rng.randrange(86400))
+        first = min(first, now)
+        subject = rng.choice(SUBJECTS)
+        pages.append(
+            AnnouncementPage(
+                title=title,
+                draft_title=title,
+                slug=slug,
+                path=path,
+                depth=index.depth + 1,
+                numchild=0,
+                url_path=f"{index.url_path}{slug}/",
+                locale_id=index.locale_id,
+                translation_key=uuid.UUID(int=rng.getrandbits(128), version=4),
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=first,
+                last_published_at=first,
+                latest_revision_created_at=first,
+                kind=kind,
+                category=category,
+                text=f"Dans le domaine {subject}, une structure du territoire "
+                "cherche ou propose un coup de main. Écrivez-nous.",
+                postcode=postcode,
+                city=city,
+                departement=departement,
+                region=geo.departements()[departement].region,
+                actor_id=rng.choice(actor_ids) if actor_ids and rng.random() < 0.33 else None,
+                organisation="" if rng.random() < 0.5 else "Collectif local",
+                expires_on=expires_on,
+                contact_email=f"annonce-{offset + i + 1}@example.org",
+            )
+        )
+    bulk_insert_pages(AnnouncementPage, pages, rng, theme_ids)
+    add_children_count(index, n)
+    return pages
+
+
+@register_generator("announcements", depends_on=["actors"])
+def generate_announcements(n: int, rng: random.Random):
+    return create_announcements(ensure_announcement_index(), round(n * ANNOUNCEMENTS_PER_ITEM), rng)
+
+
+@register_urls
+def announcements_urls():
+    index = AnnouncementIndexPage.objects.filter(locale__language_code="fr").first()
+    if index is None:
+        return []
+    base = index.url
+    announcement = AnnouncementPage.objects.live().child_of(index).current().order_by("-pk").first()
+    urls = [
+        ("announcements index", base),
+        ("announcements, commune + theme", f"{base}?city=Sceaux&theme=economie-circulaire"),
+        ("announcements, kind + category + région", f"{base}?kind=offre&category=locaux&region=44"),
+        ("announcements, text query", f"{base}?q=coworking"),
+        ("announcements RSS", f"{base}flux/rss/"),
+    ]
+    if announcement is not None:
+        urls.append(("announcement page", announcement.url))
     return urls

@@ -708,3 +708,9 @@ class EventOrganiser(ActorLinkMixin, Orderable):
 
 class EventDocument(LinkedDocument):
     event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="documents")
+
+
+# The announcements (« petites annonces ») live in their own module; imported
+# here so that Django finds their models.
+
+from . import announcements  # noqa: E402, F401

@@ -1,16 +1,22 @@
 """Seed content of the agenda: the index page in French and English
 (`seed_data/agenda_index.toml`) and the events the seed documents describe
 (`seed_data/events.toml`), linked by slug to the directory's fiches, the
-networks and their minutes, and the calls. Runs after those loaders."""
+networks and their minutes, and the calls. Runs after those loaders.
+
+The announcements (« petites annonces »): their index page
+(`seed_data/announcements_index.toml`) and example offers and needs of the
+seed organisations (`seed_data/announcements.toml`), current when first loaded."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.db import transaction
 from wagtail.models import Page
 
 from calls_for_projects.models import CallForProjectsPage
+from directory import geo
 from directory.models import ActorPage
 from home.seeding import (
     SeedReport,
@@ -23,6 +29,7 @@ from home.seeding import (
 )
 from network_minutes.models import MeetingMinutesPage, NetworkPage
 
+from .announcements import AnnouncementIndexPage, AnnouncementPage, paris_today
 from .models import AgendaIndexPage, EventOrganiser, EventPage, EventSlot
 
 DATA = Path(__file__).resolve().parent / "seed_data"
@@ -203,3 +210,51 @@ def load_events(report: SeedReport) -> None:
 # After the directory (30), the calls (40) and the networks' minutes (50),
 # which the events link to.
 register_seed("events.events", load_events, order=60)
+
+
+# --- Announcements (« petites annonces », seed_data/announcements*.toml) ----------------
+
+ANNOUNCEMENT_FIELDS = {
+    "title",
+    "kind",
+    "category",
+    "text",
+    "postcode",
+    "city",
+    "region",
+    "departement",
+    "organisation",
+    "contact_email",
+    "contact_name",
+}
+ANNOUNCEMENT_RELATIONS = {"slug", "actor", "themes", "expires_in_days"}
+
+
+def announcement_fields(row: dict, links: Links, index, today) -> dict:
+    """A seed announcement's fields: its fiche, its territory derived from
+    its postcode, and its expiry counted from `today` when it is new (an
+    existing announcement keeps the expiry it has)."""
+    slug = row["slug"]
+    _check(row, ANNOUNCEMENT_FIELDS | ANNOUNCEMENT_RELATIONS, f"announcement {slug!r}")
+    fields = {key: value for key, value in row.items() if key in ANNOUNCEMENT_FIELDS}
+    fields["departement"], fields["region"] = geo.derive_territory(
+        fields.get("postcode", ""), fields.get("departement", ""), fields.get("region", "")
+    )
+    fields["actor"] = links.actor(row.get("actor"), slug)
+    if not Page.objects.child_of(index).filter(slug=slug).exists():
+        fields["expires_on"] = today + dt.timedelta(days=row["expires_in_days"])
+    return fields
+
+
+def load_announcements(report: SeedReport) -> None:
+    data = load_toml(DATA / "announcements_index.toml")
+    index = upsert_index_page(report, AnnouncementIndexPage, data)
+    links = Links(index.locale_id)
+    today = paris_today()
+    for row in load_toml(DATA / "announcements.toml")["announcement"]:
+        fields = announcement_fields(row, links, index, today)
+        upsert_page(report, index, AnnouncementPage, row["slug"], fields, row.get("themes", []))
+
+
+# After the directory (30), whose fiches post them.
+register_seed("events.announcements", load_announcements, order=61)

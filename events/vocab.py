@@ -100,3 +100,27 @@ class TimeStatus(models.TextChoices):
     ONGOING = "en-cours", _("En cours")
     PAST = "passe", _("Passé")
     UNDATED = "date-a-preciser", _("Date à préciser")
+
+
+# --- Announcements (« petites annonces », announcements.py) ------------------------
+
+
+class AnnouncementKind(models.TextChoices):
+    """What a member posts: something offered, or something looked for."""
+
+    OFFER = "offre", _("Offre")
+    NEED = "demande", _("Demande")
+
+
+class AnnouncementCategory(models.TextChoices):
+    """What an announcement is about: the exchanges the seeds describe
+    between members (premises, volunteers, the coworking space…)."""
+
+    PREMISES = "locaux", _("Locaux")
+    EQUIPMENT = "materiel", _("Matériel")
+    VOLUNTEERING = "benevolat", _("Bénévolat")
+    SKILLS = "competences", _("Compétences")
+    PARTNERSHIP = "partenariat", _("Partenariat")
+    JOB = "emploi-stage", _("Emploi ou stage")
+    COWORKING = "coworking", _("Coworking")
+    OTHER = "autre", _("Autre")

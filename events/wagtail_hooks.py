@@ -3,17 +3,20 @@ status (what the organisers announce), time status (derived at the time of
 the request, never stored) and région."""
 
 import django_filters
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
 from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.admin.widgets import HeaderButton
 
 from directory import geo
 
-from . import vocab
+from . import admin_views, vocab
 from .models import EventPage
 
 
@@ -56,6 +59,20 @@ class EventIndexView(IndexView):
     def annotate_queryset(self, pages):
         return super().annotate_queryset(pages.with_time_status(timezone.now()))
 
+    @cached_property
+    def header_buttons(self):
+        """« Importer des événements », for those who may add events."""
+        buttons = list(super().header_buttons)
+        if admin_views.import_agendas(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Importer des événements"),
+                    url=reverse("events_import"),
+                    icon_name="upload",
+                )
+            )
+        return buttons
+
 
 class EventPageListingViewSet(PageListingViewSet):
     model = EventPage
@@ -82,3 +99,17 @@ event_listing_viewset = EventPageListingViewSet("events")
 @hooks.register("register_admin_viewset")
 def register_event_listing_viewset():
     return event_listing_viewset
+
+
+# The announcements (« petites annonces ») and their relayed messages:
+# events/announcement_admin.py.
+@hooks.register("register_admin_viewset")
+def register_announcement_viewsets():
+    from .announcement_admin import announcement_listing_viewset, announcement_message_viewset
+
+    return [announcement_listing_viewset, announcement_message_viewset]
+
+
+@hooks.register("register_admin_urls")
+def register_event_import_urls():
+    return [path("agenda/import/", admin_views.EventImportView.as_view(), name="events_import")]

@@ -72,3 +72,27 @@ class SearchForm(forms.Form):
                 _("Saisissez au moins un mot ou un nombre."), code="no_word"
             )
         return text
+
+
+class AccessibleFormMixin(forms.Form):
+    """Inputs styled with the site's field classes; once validated, each
+    field in error says so (aria-invalid) and points to its message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, (forms.CheckboxInput, forms.HiddenInput)):
+                field.widget.attrs.setdefault("class", "field__input")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            described = [f"{bound.auto_id}_error"]
+            if self.fields[name].help_text:
+                described.append(f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": " ".join(described)}
+            )

@@ -97,6 +97,34 @@ CALL_SECTIONS = SectionRegistry("call")
 #     ACCOUNT_ROLES.register(AccountRole("partenaire", "Compte partenaire", password=False))
 
 
+class HiddenPagesRegistry:
+    """Live pages that the listings spanning every page type (the site search,
+    the theme pages) leave out, each app naming its own: an expired
+    announcement stays live for its editors but is shown nowhere.
+
+        HIDDEN_PAGES.register("expired-announcements", lambda now: ids_query)
+
+    where the function returns a query of page ids (`.values("pk")`), so the
+    exclusion stays one SQL query."""
+
+    def __init__(self):
+        self._funcs: dict[str, Callable[[Any], Any]] = {}
+
+    def register(self, key: str, func: Callable[[Any], Any]) -> None:
+        self._funcs[key] = func
+
+    def exclude_from(self, pages, now=None):
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        for func in self._funcs.values():
+            pages = pages.exclude(pk__in=func(now))
+        return pages
+
+
+HIDDEN_PAGES = HiddenPagesRegistry()
+
+
 @dataclass(frozen=True)
 class AccountRole:
     code: str

@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.text import capfirst
 from wagtail.models import Locale, Page, get_page_models
 
+from home.registry import HIDDEN_PAGES
+
 
 @dataclass
 class TypeCount:
@@ -118,8 +120,10 @@ class FacetCountedResults:
 def searchable_pages(locale: Locale):
     """The pages the site search looks into: live and public pages of
     `locale`, the tree's root left out. (`public()` reads the view
-    restrictions: build this once per request, then narrow it.)"""
-    return Page.objects.live().public().filter(locale=locale).exclude(depth=1)
+    restrictions: build this once per request, then narrow it.) The pages
+    an app hides (`HIDDEN_PAGES`: expired announcements) are left out."""
+    pages = Page.objects.live().public().filter(locale=locale).exclude(depth=1)
+    return HIDDEN_PAGES.exclude_from(pages)
 
 
 def search_pages(query: str, pages):

@@ -19,6 +19,7 @@ from wagtail.models import Locale, Page
 from .forms import SearchForm
 from .listing import ChoiceFilter, ListingFilterSet, paginate
 from .models import Theme
+from .registry import HIDDEN_PAGES
 from .search import (
     count_by_type,
     page_type_label,
@@ -99,18 +100,16 @@ def search(request):
 
 
 def _theme_pages(theme, locale):
-    return (
-        Page.objects.live()
-        .public()
-        .filter(locale=locale, themed_items__tag=theme)
-        # No distinct(): the unique (page, theme) constraint rules out duplicates.
-        .order_by("-first_published_at", "pk")
-    )
+    pages = Page.objects.live().public().filter(locale=locale, themed_items__tag=theme)
+    # No distinct(): the unique (page, theme) constraint rules out duplicates.
+    return HIDDEN_PAGES.exclude_from(pages).order_by("-first_published_at", "pk")
 
 
 @require_safe
 def theme_index(request):
-    visible = Page.objects.live().public().filter(locale=Locale.get_active()).values("pk")
+    visible = HIDDEN_PAGES.exclude_from(
+        Page.objects.live().public().filter(locale=Locale.get_active())
+    ).values("pk")
     themes = Theme.objects.annotate(
         page_count=Count("tagged_pages", filter=Q(tagged_pages__content_object__in=visible))
     )

@@ -3,15 +3,13 @@
 
 from django.conf import settings
 
+from home import ratelimit
+
 _DEFAULTS = {
-    # Public forms: at most RATE_LIMIT posts per client IP per RATE_WINDOW
-    # seconds (counted in Django's cache: Redis in production, so every
-    # process shares the counters).
-    "RATE_LIMIT": 10,
-    "RATE_WINDOW": 3600,
-    # Behind N trusted reverse proxies, the client IP is the N-th address from
-    # the right of X-Forwarded-For; 0 (default) trusts REMOTE_ADDR only.
-    "TRUSTED_PROXY_COUNT": 0,
+    # The public forms' rate limit (RATE_LIMIT posts per client IP per
+    # RATE_WINDOW seconds, TRUSTED_PROXY_COUNT reverse proxies), shared by
+    # every public form: home/ratelimit.py.
+    **ratelimit.DEFAULTS,
     # Uploads.
     "LOGO_MAX_SIZE": 2 * 1024 * 1024,
     "LOGO_CONTENT_TYPES": ["image/png", "image/jpeg", "image/webp"],

@@ -15,10 +15,19 @@ def _fields(submission) -> dict:
     """The fields of the form the submission came from (a call's or an
     actor's: they share names such as « title » with other labels)."""
     from .calls import CallFieldsForm
+    from .events import EventFieldsForm, PartnerEventUpdateForm
     from .forms import PublicActorForm
 
     if submission.kind in (submission.Kind.CALL_NEW, submission.Kind.CALL_UPDATE):
         return dict(CallFieldsForm().fields)  # choices are set per instance
+    if submission.is_event:
+        fields = dict(PartnerEventUpdateForm().fields)  # with the status
+        fields.setdefault("organiser_name", EventFieldsForm.base_fields["organiser_name"])
+        return fields
+    if submission.kind == submission.Kind.ANNOUNCEMENT_NEW:
+        from .announcements import announcement_form_fields
+
+        return announcement_form_fields()
     return dict(PublicActorForm.base_fields)
 
 
@@ -65,6 +74,11 @@ def proposal_rows(submission) -> list[tuple[str, str]]:
             continue
         if name == "title" and value == unchanged_title:
             continue
+        if name == "slots":
+            from .events import slots_text
+
+            rows.append((_("Dates et horaires"), slots_text(value)))
+            continue
         field = fields.get(name)
         label = str(field.label) if field is not None else name
         rows.append((label, _display(field, value) if field is not None else str(value)))
@@ -87,6 +101,12 @@ def approval_message(submission) -> str:
     """What an approval did, in the moderator's words."""
     if submission.is_actor:
         return _("Proposition approuvée : la fiche est publiée.")
+    if submission.kind == submission.Kind.EVENT_NEW:
+        return _("Proposition approuvée : l'événement est publié dans l'agenda.")
+    if submission.kind == submission.Kind.EVENT_UPDATE:
+        return _("Proposition approuvée : la modification de l'événement est publiée.")
+    if submission.kind == submission.Kind.ANNOUNCEMENT_NEW:
+        return _("Proposition approuvée : l'annonce est publiée.")
     return _("Proposition approuvée : l'appel à projets est publié.")
 
 

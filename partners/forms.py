@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.kinds import KIND_CHOICES
 from directory.validators import normalise_siret, validate_siren_or_siret
+from home.forms import AccessibleFormMixin  # noqa: F401 - the partner forms import it from here
 
 from . import conf
 from .validation import validate_document, validate_logo
@@ -59,30 +60,6 @@ class FieldsetsMixin:
     def fieldsets(self):
         for legend, names in self.FIELDSETS:
             yield legend, [self[name] for name in names if name in self.fields]
-
-
-class AccessibleFormMixin(forms.Form):
-    """Inputs styled with the site's field classes; once validated, each
-    field in error says so (aria-invalid) and points to its message."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if not isinstance(field.widget, (forms.CheckboxInput, forms.HiddenInput)):
-                field.widget.attrs.setdefault("class", "field__input")
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bound = self[name]
-            described = [f"{bound.auto_id}_error"]
-            if self.fields[name].help_text:
-                described.append(f"{bound.auto_id}_helptext")
-            self.fields[name].widget.attrs.update(
-                {"aria-invalid": "true", "aria-describedby": " ".join(described)}
-            )
 
 
 class ProposalFormMixin(AccessibleFormMixin):

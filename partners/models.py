@@ -61,6 +61,9 @@ class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         ACTOR_UPDATE = "actor_update", _("Mise à jour d'une fiche")
         CALL_NEW = "call_new", _("Nouvel appel à projets")
         CALL_UPDATE = "call_update", _("Mise à jour d'un appel à projets")
+        EVENT_NEW = "event_new", _("Nouvel événement")
+        EVENT_UPDATE = "event_update", _("Modification d'un événement")
+        ANNOUNCEMENT_NEW = "announcement_new", _("Nouvelle annonce")
 
     class Origin(models.TextChoices):
         PUBLIC = "public", _("Formulaire public")
@@ -73,7 +76,8 @@ class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         CANCELLED = "cancelled", _("Close sans publication")
 
     OPEN_STATUSES = (Status.PENDING, Status.CHANGES_REQUESTED)
-    UPDATE_KINDS = (Kind.ACTOR_UPDATE, Kind.CALL_UPDATE)
+    UPDATE_KINDS = (Kind.ACTOR_UPDATE, Kind.CALL_UPDATE, Kind.EVENT_UPDATE)
+    EVENT_KINDS = (Kind.EVENT_NEW, Kind.EVENT_UPDATE)
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     origin = models.CharField(_("origine"), max_length=10, choices=Origin.choices)
@@ -197,6 +201,10 @@ class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     @property
     def is_actor(self) -> bool:
         return self.kind in (self.Kind.ACTOR_NEW, self.Kind.ACTOR_UPDATE)
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind in self.EVENT_KINDS
 
     @property
     def is_update(self) -> bool:

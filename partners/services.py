@@ -46,12 +46,14 @@ def actor_initial(page: ActorPage) -> dict:
 
 
 def initial_for(page) -> dict:
-    from . import calls
+    from . import calls, events
 
     if isinstance(page, ActorPage):
         return actor_initial(page)
     if calls.is_call(page):
         return calls.call_initial(page)
+    if events.is_event(page):
+        return events.event_initial(page)
     raise TypeError(f"No proposal form for {type(page).__name__}")
 
 
@@ -156,7 +158,7 @@ def make_compare_revision(submission: Submission) -> Revision | None:
     changes, which is NOT the page's latest revision: the live page, its
     drafts and its latest revision are untouched; moderators compare it with
     the live version in Wagtail's revision comparison."""
-    from . import calls
+    from . import calls, events
 
     page = submission.target_page.specific if submission.target_page else None
     if page is None:
@@ -166,6 +168,8 @@ def make_compare_revision(submission: Submission) -> Revision | None:
         apply_actor_data(page, changed_fields(page, submission.data))
     elif calls.is_call(page):
         calls.apply_call_data(page, changed_fields(page, submission.data))
+    elif events.is_event(page):
+        events.apply_event_data(page, changed_fields(page, submission.data))
     else:
         return None
     try:
@@ -281,6 +285,14 @@ def apply_submission(submission: Submission, user=None) -> Page | None:
         page = ActorPage.objects.select_for_update().get(pk=submission.target_page_id)
         apply_actor_data(page, changed_fields(page, submission.data))
         _attach_files(page, submission, user)
+    elif submission.is_event:
+        from . import events
+
+        page = events.apply_event_submission(submission, user)
+    elif submission.kind == Submission.Kind.ANNOUNCEMENT_NEW:
+        from . import announcements
+
+        page = announcements.apply_announcement_submission(submission, user)
     else:
         from . import calls
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path(_("proposer/structure/"), views.propose_actor, name="propose_actor"),
     path(_("proposer/mise-a-jour/<int:page_id>/"), views.propose_update, name="propose_update"),
     path(_("proposer/appel-a-projets/"), views.propose_call, name="propose_call"),
+    path(_("proposer/evenement/"), views.propose_event, name="propose_event"),
+    path(_("proposer/annonce/"), views.propose_announcement, name="propose_announcement"),
     path(_("proposer/merci/"), views.thanks, name="thanks"),
     path(_("proposer/suivi/<str:key>/"), views.follow, name="follow"),
     path(_("espace-partenaires/"), views.space_home, name="space_home"),
@@ -37,6 +39,26 @@ urlpatterns = [
         _("espace-partenaires/appels/<int:page_id>/proposer/"),
         views.space_propose_call_update,
         name="space_propose_call_update",
+    ),
+    path(
+        _("espace-partenaires/evenements/proposer/"),
+        views.space_propose_event,
+        name="space_propose_event",
+    ),
+    path(
+        _("espace-partenaires/evenements/<int:page_id>/modifier/"),
+        views.space_event_update,
+        name="space_event_update",
+    ),
+    path(
+        _("espace-partenaires/evenements/<int:page_id>/annuler/"),
+        views.space_event_cancel,
+        name="space_event_cancel",
+    ),
+    path(
+        _("espace-partenaires/annonces/publier/"),
+        views.space_propose_announcement,
+        name="space_propose_announcement",
     ),
     path(
         _("espace-partenaires/propositions/<int:pk>/"),

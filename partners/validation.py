@@ -16,6 +16,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from home.validation import (  # noqa: F401 - the forms import them from here too
+    FIRST_PLAUSIBLE_YEAR,
+    LAST_PLAUSIBLE_YEAR,
+    validate_no_control_characters,
+    validate_plausible_year,
+)
+
 from . import conf
 
 SIGNATURES = [
@@ -110,6 +117,8 @@ def validate_document(upload) -> str:
         max_size=conf.get("DOCUMENT_MAX_SIZE"),
     )
 
+
+# --- Free text: control characters, plausible dates -------------------------------
 
 # --- Free text → rich text ---------------------------------------------------------
 

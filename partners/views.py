@@ -4,9 +4,11 @@ Partners never reach the Wagtail admin; everything they may do is here,
 scoped to the fiches their account is linked to (`PartnerAccess`).
 
 Every proposal form is a `ProposalFormView`: the public ones (a structure, an
-update of a fiche, a call for projects), the partner space's (an update of a
-fiche, a call, an update of a call) and the correction form of a proposal
-whose changes were requested (`CorrectionView`, on its follow page).
+update of a fiche, a call for projects, an event, an announcement), the
+partner space's (an update of a fiche, a call, an update of a call, an event,
+a change to or the cancellation of one of the organisation's events, an
+announcement) and the correction form of a proposal whose changes were
+requested (`CorrectionView`, on its follow page).
 """
 
 from __future__ import annotations
@@ -27,14 +29,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.models import ActorPage
+from home import ratelimit
 
-from . import calls, conf, display, notifications, ratelimit, services
+from . import announcements, calls, conf, display, events, notifications, services
 from .forms import LoginLinkForm, PartnerActorForm, PublicActorForm
 from .models import Submission
 
 LOGIN_SALT = "partners.login-link"
 Kind, Origin, Status = Submission.Kind, Submission.Origin, Submission.Status
 CALL_KINDS = (Kind.CALL_NEW, Kind.CALL_UPDATE)
+EVENT_KINDS = (Kind.EVENT_NEW, Kind.EVENT_UPDATE)
+ANNOUNCEMENT_KINDS = (Kind.ANNOUNCEMENT_NEW, None)  # never an update
+# The largest id a database row can have: a bigger one in a URL is a 404,
+# never an overflow in the database driver.
+MAX_ID = 2**63 - 1
 PROPOSE_UPDATE = gettext_lazy("Proposer une mise à jour")
 NOTHING_CHANGED = gettext_lazy(
     "Vous n'avez rien modifié : changez au moins un champ ou écrivez un message."
@@ -328,6 +336,127 @@ class SpaceCallUpdate(ProposalFormView):
         self.actor = next(actor for actor in actors if actor.pk in organiser_ids)
 
 
+class EventProposal(ProposalFormView):
+    """« Proposer un événement »: anyone, no account."""
+
+    form_class = events.PublicEventForm
+    kinds = EVENT_KINDS
+    rate_scope = "propose"
+    heading = gettext_lazy("Proposer un événement")
+    lead = gettext_lazy(
+        "Un forum, une réunion de réseau, un atelier… de l'économie sociale et solidaire : "
+        "il sera publié dans l'agenda après vérification par l'équipe de modération."
+    )
+
+    def load(self):
+        if events.agenda_index() is None:
+            raise Http404
+
+
+class SpaceEventProposal(ProposalFormView):
+    """A partner's new event, organised by one of their fiches."""
+
+    form_class = events.PartnerEventForm
+    kinds = EVENT_KINDS
+    space = True
+    heading = gettext_lazy("Proposer un événement")
+    lead = gettext_lazy(
+        "Il sera publié dans l'agenda après vérification par l'équipe de modération."
+    )
+
+    def load(self):
+        self.actors = list(partner_actors(self.request.user))
+        if not self.actors or events.agenda_index() is None:
+            raise Http404
+
+    def get_form_kwargs(self) -> dict:
+        return {"actors": self.actors}
+
+
+class SpaceEventUpdate(ProposalFormView):
+    """« Modifier » an event one of the partner's fiches organises: the
+    published event changes only once a moderator approves."""
+
+    form_class = events.PartnerEventUpdateForm
+    kinds = EVENT_KINDS
+    space = True
+    update_lead = gettext_lazy(
+        "L'événement publié ne change qu'après vérification par l'équipe de modération."
+    )
+
+    def load(self, page_id):
+        actors = list(partner_actors(self.request.user))
+        actor_ids = [actor.pk for actor in actors]
+        own = events.own_events(actor_ids).filter(pk=page_id) if page_id <= MAX_ID else None
+        self.target = own.first() if own is not None else None
+        if self.target is None:
+            raise Http404
+        self.actor = events.organising_actor(self.target, actors)
+
+    def get_form_kwargs(self) -> dict:
+        return events.update_form_kwargs(self.target)
+
+
+class SpaceEventCancel(SpaceEventUpdate):
+    """« Annuler » (or postpone) an event of the partner's organisation: a
+    status change, moderated, published with the event (never a deletion)."""
+
+    form_class = events.PartnerEventCancelForm
+    kicker = gettext_lazy("Annuler ou reporter")
+    update_lead = gettext_lazy(
+        "L'événement reste dans l'agenda, marqué « Annulé » ou « Reporté », une fois le "
+        "changement vérifié par l'équipe de modération."
+    )
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_initial(self) -> dict | None:
+        return None  # a change to choose: nothing preselected
+
+    def get_context_data(self, form) -> dict:
+        return {**super().get_context_data(form), "kicker": self.kicker, "crumb": self.kicker}
+
+
+class AnnouncementProposal(ProposalFormView):
+    """« Publier une annonce »: anyone, no account."""
+
+    form_class = announcements.PublicAnnouncementForm
+    kinds = ANNOUNCEMENT_KINDS
+    rate_scope = "propose"
+    heading = gettext_lazy("Publier une annonce")
+    lead = gettext_lazy(
+        "Des locaux, du matériel, des bénévoles, des compétences… à proposer ou à trouver "
+        "entre acteurs de l'ESS : l'annonce est publiée après vérification par l'équipe "
+        "de modération. Votre adresse n'est jamais affichée."
+    )
+
+    def load(self):
+        if announcements.announcements_index() is None:
+            raise Http404
+
+
+class SpaceAnnouncementProposal(ProposalFormView):
+    """A partner's announcement, posted for one of their fiches."""
+
+    form_class = announcements.PartnerAnnouncementForm
+    kinds = ANNOUNCEMENT_KINDS
+    space = True
+    heading = gettext_lazy("Publier une annonce")
+    lead = gettext_lazy(
+        "Elle est publiée après vérification par l'équipe de modération. Les réponses vous "
+        "sont transmises par courriel, votre adresse n'est jamais affichée."
+    )
+
+    def load(self):
+        self.actors = list(partner_actors(self.request.user))
+        if not self.actors or announcements.announcements_index() is None:
+            raise Http404
+
+    def get_form_kwargs(self) -> dict:
+        return {"actors": self.actors}
+
+
 class CorrectionView(ProposalFormView):
     """A proposal's own page: its status, the moderators' comments and,
     while changes are requested, the form to correct it (the correction is
@@ -346,6 +475,16 @@ class CorrectionView(ProposalFormView):
     def get_form_class(self):
         if self.submission.is_actor:
             return PartnerActorForm
+        if self.submission.kind == Kind.EVENT_UPDATE:
+            return events.PartnerEventUpdateForm
+        if self.submission.kind == Kind.EVENT_NEW:
+            if self.submission.origin == Origin.PARTNER:
+                return events.PartnerEventForm
+            return events.EventCorrectionForm
+        if self.submission.kind == Kind.ANNOUNCEMENT_NEW:
+            if self.submission.origin == Origin.PARTNER:
+                return announcements.PartnerAnnouncementForm
+            return announcements.AnnouncementCorrectionForm
         if self.submission.kind == Kind.CALL_UPDATE:
             return calls.PartnerCallUpdateForm
         if self.submission.origin == Origin.PARTNER:
@@ -353,7 +492,14 @@ class CorrectionView(ProposalFormView):
         return calls.CallCorrectionForm
 
     def get_form_kwargs(self) -> dict:
-        if self.get_form_class() is calls.PartnerCallForm:
+        form_class = self.get_form_class()
+        if form_class is events.PartnerEventUpdateForm:
+            return events.update_form_kwargs(self.target) if self.target else {}
+        if form_class in (
+            calls.PartnerCallForm,
+            events.PartnerEventForm,
+            announcements.PartnerAnnouncementForm,
+        ):
             return {"actors": list(partner_actors(self.request.user))}
         return {}
 
@@ -363,8 +509,10 @@ class CorrectionView(ProposalFormView):
         if isinstance(initial.get("deadline"), str) and initial["deadline"]:
             parsed = parse_datetime(initial["deadline"])
             initial["deadline"] = timezone.localtime(parsed) if parsed else ""
-        if self.submission.kind == Kind.CALL_NEW and self.submission.actor_id:
+        if self.submission.kind in (Kind.CALL_NEW, Kind.EVENT_NEW) and self.submission.actor_id:
             initial["organiser_name"] = str(self.submission.actor_id)
+        if self.submission.kind == Kind.ANNOUNCEMENT_NEW and self.submission.actor_id:
+            initial["organisation"] = str(self.submission.actor_id)
         return initial
 
     def form_valid(self, form, data):
@@ -415,10 +563,16 @@ class SpaceCorrection(CorrectionView):
 
 propose_actor = propose_update = never_cache(ActorProposal.as_view())
 propose_call = never_cache(CallProposal.as_view())
+propose_event = never_cache(EventProposal.as_view())
+propose_announcement = never_cache(AnnouncementProposal.as_view())
 follow = never_cache(FollowCorrection.as_view())
 space_propose_update = never_cache(partner_required(SpaceActorUpdate.as_view()))
 space_propose_call = never_cache(partner_required(SpaceCallProposal.as_view()))
 space_propose_call_update = never_cache(partner_required(SpaceCallUpdate.as_view()))
+space_propose_event = never_cache(partner_required(SpaceEventProposal.as_view()))
+space_event_update = never_cache(partner_required(SpaceEventUpdate.as_view()))
+space_event_cancel = never_cache(partner_required(SpaceEventCancel.as_view()))
+space_propose_announcement = never_cache(partner_required(SpaceAnnouncementProposal.as_view()))
 space_submission = never_cache(partner_required(SpaceCorrection.as_view()))
 
 
@@ -428,7 +582,13 @@ space_submission = never_cache(partner_required(SpaceCorrection.as_view()))
 @require_http_methods(["GET", "HEAD"])
 def propose_index(request):
     return render(
-        request, "partners/propose_index.html", {"calls_enabled": calls.calls_index() is not None}
+        request,
+        "partners/propose_index.html",
+        {
+            "calls_enabled": calls.calls_index() is not None,
+            "events_enabled": events.agenda_index() is not None,
+            "announcements_enabled": announcements.announcements_index() is not None,
+        },
     )
 
 
@@ -444,6 +604,8 @@ def space_home(request):
     actors = list(partner_actors(request.user))
     submissions = list(visible_submissions(request.user)[:100])
     calls_enabled = bool(actors) and calls.calls_index() is not None
+    events_enabled = bool(actors) and events.agenda_index() is not None
+    announcements_enabled = bool(actors) and announcements.announcements_index() is not None
     return render(
         request,
         "partners/space_home.html",
@@ -452,6 +614,14 @@ def space_home(request):
             "submissions": submissions,
             "calls_enabled": calls_enabled,
             "calls": calls.calls_of_actors([a.pk for a in actors]) if calls_enabled else [],
+            "events_enabled": events_enabled,
+            "events": events.events_of_actors([a.pk for a in actors]) if events_enabled else [],
+            "announcements_enabled": announcements_enabled,
+            "announcements": (
+                announcements.announcements_of_actors([a.pk for a in actors])
+                if announcements_enabled
+                else []
+            ),
             "space": True,
         },
     )

@@ -3,13 +3,14 @@ valid lines are confirmed, one review email per file (docs/csv-import.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 from wagtail.models import Page
+
+from home.imports import ImportReport as BaseImportReport
+from home.imports import RowResult as BaseRowResult
+from home.imports import apply_rows, submit_to_workflow, validation_errors
 
 from ..models import PUBLICATION_YES, ActorContact, ActorPage
 from ..notifications import batched_review_emails
@@ -17,68 +18,24 @@ from .columns import CONTACT_FIELDS, CSV_COLUMNS
 from .plan import ImportPlan, PlannedRow, RowError, resolve_plan
 
 
-@dataclass
-class RowResult:
-    line: int
-    title: str
-    action: str  # "created", "updated", "unchanged", "skipped", "error"
-    page_id: int | None = None
-    changed: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    submitted: bool = False
-
-    @property
-    def label(self) -> str:
-        labels = {
-            "created": _("créée en brouillon"),
-            "updated": _("mise à jour en brouillon"),
-            "unchanged": _("inchangée"),
-            "skipped": _("non importée (erreurs)"),
-            "error": _("erreur"),
-        }
-        text = labels.get(self.action, self.action)
-        if self.action == "updated" and self.changed:
-            text += _(" (%(fields)s)") % {"fields": ", ".join(self.changed)}
-        if self.submitted:
-            text += _(", soumise à la relecture")
-        return text
-
-    def __str__(self) -> str:
-        return _("ligne %(line)s : « %(title)s » %(label)s") % {
-            "line": self.line,
-            "title": self.title,
-            "label": self.label,
-        }
+class RowResult(BaseRowResult):
+    labels = {
+        "created": gettext_lazy("créée en brouillon"),
+        "updated": gettext_lazy("mise à jour en brouillon"),
+        "unchanged": gettext_lazy("inchangée"),
+        "skipped": gettext_lazy("non importée (erreurs)"),
+        "error": gettext_lazy("erreur"),
+        "submitted": gettext_lazy(", soumise à la relecture"),
+    }
 
 
-@dataclass
-class ImportReport:
-    applied: bool = False
-    rows: list[RowResult] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def created(self) -> int:
-        return self.count("created")
-
-    @property
-    def updated(self) -> int:
-        return self.count("updated")
-
-    @property
-    def unchanged(self) -> int:
-        return self.count("unchanged")
+class ImportReport(BaseImportReport):
+    result_class = RowResult
 
     @property
     def summary(self) -> str:
         if not self.applied:
-            return _(
-                "Aucune modification : le fichier contient des erreurs. Corrigez-les, ou "
-                "confirmez l'import des seules lignes valides."
-            )
+            return super().summary
         return _(
             "%(created)s fiche(s) créée(s), %(updated)s mise(s) à jour, %(unchanged)s "
             "inchangée(s), %(skipped)s ligne(s) ignorée(s) : tout est en brouillon, rien "
@@ -87,12 +44,8 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "skipped": self.count("skipped") + self.count("error"),
+            "skipped": self.skipped,
         }
-
-
-class _Abort(Exception):
-    pass
 
 
 def _contact_key(contact) -> tuple:
@@ -166,16 +119,6 @@ def _apply_values(page: ActorPage, row: PlannedRow) -> list[str]:
     return changed
 
 
-def _validation_errors(row: PlannedRow, exc: ValidationError) -> list[RowError]:
-    if hasattr(exc, "error_dict"):
-        return [
-            RowError(row.line, name if name in CSV_COLUMNS else "", message)
-            for name, messages in exc.message_dict.items()
-            for message in messages
-        ]
-    return [RowError(row.line, "", message) for message in exc.messages]
-
-
 def _can_edit(page: Page, user) -> str:
     if user is None:
         return ""
@@ -222,70 +165,23 @@ def _apply_row(row: PlannedRow, index_page, user) -> tuple[RowResult, Page | Non
     return RowResult(row.line, row.title or page.title, "updated", page.pk, changed), page
 
 
-def _submit_to_workflow(page: Page, user) -> bool:
-    """Submit the page's latest revision for review, as an editor would."""
-    if user is None:
-        return False
-    workflow = page.get_workflow()
-    if workflow is None or page.workflow_in_progress:
-        return False
-    workflow.start(page, user)
-    return True
-
-
 def apply_plan(plan: ImportPlan, index_page, user=None, confirm_valid_rows=False) -> ImportReport:
     """Create or update the plan's actors under `index_page`, as draft
     revisions only (never published), and return a per-row report.
 
     A plan with any invalid line changes nothing, unless `confirm_valid_rows`:
-    then its valid lines are applied and the others reported as skipped.
+    then its valid lines are applied and the others reported as skipped
+    (home.imports.apply_rows). One review email per recipient for the whole
+    file, sent once the import is committed (directory/notifications.py).
     """
     if plan.index_page_id != index_page.pk:
         resolve_plan(plan, index_page)
-    report = ImportReport(errors=list(plan.errors))
-    if plan.file_errors or not plan.rows or (plan.errors and not confirm_valid_rows):
-        report.rows = [
-            RowResult(row.line, row.title, "skipped", errors=row.errors) for row in plan.rows
-        ]
-        return report
-
-    results: list[RowResult] = []
-    try:
-        # One review email per recipient for the whole file, sent once the
-        # import is committed (directory/notifications.py).
-        with batched_review_emails(user), transaction.atomic():
-            to_submit: list[tuple[RowResult, Page]] = []
-            for row in plan.rows:
-                if not row.is_valid:
-                    results.append(
-                        RowResult(row.line, row.title, "skipped", row.target_id, errors=row.errors)
-                    )
-                    continue
-                try:
-                    with transaction.atomic():
-                        result, page = _apply_row(row, index_page, user)
-                except ValidationError as exc:
-                    result, page = RowResult(row.line, row.title, "error"), None
-                    result.errors = _validation_errors(row, exc)
-                results.append(result)
-                if result.errors:
-                    report.errors.extend(result.errors)
-                    if not confirm_valid_rows:
-                        raise _Abort
-                if page is not None:
-                    to_submit.append((result, page))
-            for result, page in to_submit:
-                result.submitted = _submit_to_workflow(page, user)
-    except _Abort:
-        report.rows = [
-            RowResult(result.line, result.title, "skipped", errors=result.errors)
-            for result in results
-        ]
-        report.rows += [
-            RowResult(row.line, row.title, "skipped") for row in plan.rows[len(results) :]
-        ]
-    else:
-        report.applied = True
-        report.rows = results
-    report.errors.sort(key=lambda error: error.line)
-    return report
+    return apply_rows(
+        plan,
+        lambda row: _apply_row(row, index_page, user),
+        ImportReport(),
+        confirm_valid_rows=confirm_valid_rows,
+        to_errors=lambda row, exc: validation_errors(row, exc, CSV_COLUMNS),
+        submit=lambda page: submit_to_workflow(page, user),
+        batch=lambda: batched_review_emails(user),
+    )

@@ -3,8 +3,6 @@ then each line cleaned by an `ActorRowForm` (the format: docs/csv-import.md)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
@@ -16,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from home.imports import read_csv_records
 from home.models import Theme
 
 from .. import geo
@@ -346,41 +345,13 @@ class ActorRowForm(forms.Form):
         return row
 
 
-def _records(file_obj: IO | bytes | str) -> list[list[str]]:
-    """The file's records, the delimiter being guessed from the header line;
-    ValueError (with the message for the editor) if the file is unreadable."""
-    content = file_obj.read() if hasattr(file_obj, "read") else file_obj
-    try:
-        text = (
-            content.removeprefix("\ufeff")
-            if isinstance(content, str)
-            else content.decode("utf-8-sig")
-        )
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            _(
-                "Le fichier n'est pas un CSV encodé en UTF-8 (octet illisible en position "
-                "%(position)s). Enregistrez-le au format « CSV UTF-8 » et recommencez."
-            )
-            % {"position": exc.start}
-        ) from exc
-    if "\x00" in text:
-        raise ValueError(_("Ce fichier n'est pas un fichier CSV (contenu binaire)."))
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ValueError(_("Ce fichier CSV est illisible : %(error)s") % {"error": exc}) from exc
-
-
 def parse_csv(file_obj: IO | bytes | str, index_page=None) -> ImportPlan:
     """Read and check a CSV file without changing anything. With `index_page`,
     also find which actor each line updates, so the plan shows creations,
     updates and conflicts (`resolve_plan`)."""
     plan = ImportPlan()
     try:
-        records = _records(file_obj)
+        records = read_csv_records(file_obj)
     except ValueError as exc:
         plan.file_errors.append(RowError(0, "", str(exc)))
         return plan

@@ -1,6 +1,6 @@
 """What an import file would do, before anything changes: its lines as
 `PlannedRow`s with their errors, and which actor each valid line updates
-(`resolve_plan`)."""
+(`resolve_plan`). The plan itself is the shared one (home/imports.py)."""
 
 from __future__ import annotations
 
@@ -10,36 +10,18 @@ from typing import Any
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from home.imports import ImportPlan, RowError
+from home.imports import PlannedRow as BasePlannedRow
 from home.models import Theme
 
 from ..models import ActorPage, Network
 from ..validators import normalise_siret
 
-
-@dataclass
-class RowError:
-    """One error: the line (as a spreadsheet numbers it), the column, the message."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.line and self.column:
-            return _("ligne %(line)s, colonne %(column)s : %(message)s") % {
-                "line": self.line,
-                "column": self.column,
-                "message": self.message,
-            }
-        if self.line:
-            return _("ligne %(line)s : %(message)s") % {"line": self.line, "message": self.message}
-        return self.message
+__all__ = ["ImportPlan", "PlannedRow", "RowError", "resolve_plan"]
 
 
 @dataclass
-class PlannedRow:
-    line: int
-    title: str = ""
+class PlannedRow(BasePlannedRow):
     slug: str = ""  # given, or made from the title
     slug_given: bool = False
     siret: str = ""
@@ -48,49 +30,6 @@ class PlannedRow:
     networks: list[Network] | None = None
     themes: list[Theme] | None = None
     contacts: list[dict[str, str]] | None = None
-    errors: list[RowError] = field(default_factory=list)
-    # Set when the plan is resolved against a directory index page.
-    target_id: int | None = None
-    action: str = ""  # "create" or "update"
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.line, column, message))
-
-    @property
-    def action_label(self) -> str:
-        if self.errors:
-            return _("erreur")
-        return {"create": _("création"), "update": _("mise à jour")}.get(self.action, "")
-
-
-@dataclass
-class ImportPlan:
-    """What a file would do: its valid and invalid lines."""
-
-    columns: list[str] = field(default_factory=list)
-    rows: list[PlannedRow] = field(default_factory=list)
-    file_errors: list[RowError] = field(default_factory=list)
-    index_page_id: int | None = None
-
-    @property
-    def errors(self) -> list[RowError]:
-        return self.file_errors + [error for row in self.rows for error in row.errors]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors and bool(self.rows)
-
-    @property
-    def valid_rows(self) -> list[PlannedRow]:
-        return [] if self.file_errors else [row for row in self.rows if row.is_valid]
-
-    @property
-    def invalid_rows(self) -> list[PlannedRow]:
-        return [row for row in self.rows if not row.is_valid]
 
 
 def resolve_plan(plan: ImportPlan, index_page) -> ImportPlan:

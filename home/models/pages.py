@@ -38,6 +38,7 @@ class HomePage(BasePage):
         "network_minutes.NetworksIndexPage",
         "conventions.ConventionIndexPage",
         "events.AgendaIndexPage",
+        "events.AnnouncementIndexPage",
     ]
     max_count_per_parent = 1
 

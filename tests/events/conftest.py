@@ -63,3 +63,45 @@ def make_event(agenda):
         return EventPage.objects.get(pk=event.pk)
 
     return _make
+
+
+# --- Announcements (« petites annonces ») ----------------------------------------------
+
+# The poster's private address in the announcements' tests: it must never
+# appear in what the site shows.
+PRIVATE_EMAIL = "auteur.prive@exemple-secret.test"
+
+
+@pytest.fixture
+def announcements_index(home_fr):
+    """An announcements index of its own: the seeded announcements never
+    change what it lists."""
+    from events.announcements import AnnouncementIndexPage
+
+    index = AnnouncementIndexPage(title="Annonces test", slug="annonces-test")
+    home_fr.add_child(instance=index)
+    index.save_revision().publish()
+    return AnnouncementIndexPage.objects.get(pk=index.pk)
+
+
+@pytest.fixture
+def make_announcement(announcements_index):
+    """`make_announcement(title, themes=(), **fields)`: a published
+    announcement under `announcements_index` (an offer of premises, its
+    private address PRIVATE_EMAIL, unless told otherwise); its territory is
+    derived from its postcode as when an editor saves it."""
+    from events.announcements import AnnouncementPage
+
+    def _make(title="Bureau à partager", themes=(), **fields):
+        fields.setdefault("kind", vocab.AnnouncementKind.OFFER)
+        fields.setdefault("category", vocab.AnnouncementCategory.PREMISES)
+        fields.setdefault("text", "Un bureau de 12 m² à partager, deux jours par semaine.")
+        fields.setdefault("contact_email", PRIVATE_EMAIL)
+        page = AnnouncementPage(title=title, **fields)
+        if themes:
+            page.themes.add(*themes)
+        announcements_index.add_child(instance=page)
+        page.save_revision().publish()
+        return AnnouncementPage.objects.get(pk=page.pk)
+
+    return _make

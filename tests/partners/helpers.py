@@ -120,3 +120,91 @@ def png_bytes() -> bytes:
 
 def last_submission() -> Submission | None:
     return Submission.objects.order_by("-pk").first()
+
+
+# --- Events (tests/partners/test_partners_events.py, the permission matrix) ---------
+
+
+def agenda():
+    from partners.events import agenda_index
+
+    return agenda_index("fr")
+
+
+def make_event(title: str, organiser=None, *, role: str = "organisateur", **fields):
+    """A published event under the French agenda, organised by `organiser`
+    (a fiche), on 12 May 2027 from 9:30 to 12:00 (Paris)."""
+    from datetime import date, time
+
+    from events.models import EventOrganiser, EventPage, EventSlot
+
+    fields.setdefault("event_type", "forum")
+    fields.setdefault("summary", "Résumé publié.")
+    fields.setdefault("city", "Sceaux")
+    event = EventPage(title=title, **fields)
+    event.slots.add(
+        EventSlot(start_date=date(2027, 5, 12), start_time=time(9, 30), end_time=time(12, 0))
+    )
+    if organiser is not None:
+        event.organisers.add(EventOrganiser(actor=organiser, role=role))
+    agenda().add_child(instance=event)
+    event.save_revision().publish()
+    return EventPage.objects.get(pk=event.pk)
+
+
+def event_payload(**overrides) -> dict:
+    """A valid « Proposer un événement » post (the public form)."""
+    data = {
+        key: value
+        for key, value in actor_payload().items()
+        if key.startswith("submitter") or key in ("consent", "fax_number", "form_token", "message")
+    }
+    data.update(
+        title="Forum Colibri de l'ESS",
+        event_type="forum",
+        organiser_name="Ville de Colibri",
+        summary="Rencontre des acteurs de l'ESS du territoire.",
+        description="Premier paragraphe.\n\nProgramme : https://colibri.example/forum",
+        audience="Tout public",
+        slot1_start_date="2027-05-12",
+        slot1_start_time="09:30",
+        slot1_end_date="",
+        slot1_end_time="12:00",
+        slot2_start_date="2027-05-13",
+        slot2_all_day="on",
+        mode="sur-place",
+        place_name="Salle Colibri",
+        address="1 place de la Mairie",
+        postcode="92330",
+        city="Sceaux",
+        online_url="",
+        price="gratuit",
+        price_note="",
+        registration="aucune",
+        registration_url="",
+        registration_email="",
+        capacity="",
+        accessibility="Salle de plain-pied.",
+    )
+    data.update(overrides)
+    return data
+
+
+def update_event_payload(event, **overrides) -> dict:
+    """The partner space's « Modifier » form as it comes, with changes."""
+    from partners.events import SLOT_PARTS, event_initial, slot_field_name
+
+    initial = event_initial(event)
+    data = {
+        key: value
+        for key, value in initial.items()
+        if key not in ("slots", "organiser_name", "accessible")
+    }
+    for number, slot in enumerate(initial["slots"], start=1):
+        for part in SLOT_PARTS:
+            data[slot_field_name(number, part)] = slot[part]
+    if initial["accessible"]:
+        data["accessible"] = "on"
+    data.update(form_token="", message="")
+    data.update(overrides)
+    return data

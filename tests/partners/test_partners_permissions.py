@@ -1,4 +1,4 @@
-"""The permission matrix: six kinds of people × eight actions, every cell
+"""The permission matrix: six kinds of people × twelve actions, every cell
 asserted through the routes people actually use (public site, partner
 space, Wagtail admin).
 
@@ -15,7 +15,13 @@ The subject is `sub_a`, a proposal partner A made on fiche A. The columns:
 - submit: send sub_a back to moderation after changes were requested;
 - approve: approve (publish) sub_a;
 - delete: delete sub_a;
-- see_email: see the email address of a public submitter.
+- see_email: see the email address of a public submitter;
+- create_event: propose, in the partner space, an event organised by fiche A;
+- edit_event: propose a change to event A (an event fiche A organises,
+  published) as its organisation (editors change pages in the admin, which
+  is not this);
+- cancel_event: propose the cancellation of event A as its organisation;
+- approve_event: approve partner A's proposed event, which publishes it.
 """
 
 import pytest
@@ -28,9 +34,12 @@ from tests.partners.helpers import (
     actor_payload,
     current_task_state,
     edit_url,
+    event_payload,
     make_actor,
+    make_event,
     make_user,
     propose_url,
+    update_event_payload,
     workflow_action_url,
 )
 
@@ -48,6 +57,10 @@ MATRIX = {
     "approve": [F, F, F, F, T, T],
     "delete": [F, F, F, F, F, T],
     "see_email": [F, F, F, F, T, T],
+    "create_event": [F, T, F, F, F, F],
+    "edit_event": [F, T, F, F, F, F],
+    "cancel_event": [F, T, F, F, F, F],
+    "approve_event": [F, F, F, F, T, T],
 }
 PUBLIC_EMAIL = "secret.proposant@example.net"
 
@@ -218,6 +231,77 @@ def _see_email(world, role, client):
     return any(PUBLIC_EMAIL in r.content.decode() for r in pages if r.status_code == 200)
 
 
+def _event_a(world):
+    if "event_a" not in world:
+        world["event_a"] = make_event("Matrice Événement Alpha", world["actor_a"])
+    return world["event_a"]
+
+
+def _create_event(world, role, client):
+    actor = world["actor_a"]
+    title = f"Matrice événement {role}"
+    client.post(
+        reverse("partners:space_propose_event"),
+        event_payload(title=title, organiser_name=actor.pk),
+    )
+    return Submission.objects.filter(
+        title=title, kind=Submission.Kind.EVENT_NEW, actor=actor
+    ).exists()
+
+
+def _edit_event(world, role, client):
+    event = _event_a(world)
+    marker = f"Modification par {role}"
+    client.post(
+        reverse("partners:space_event_update", args=[event.pk]),
+        update_event_payload(event, summary=marker),
+    )
+    return Submission.objects.filter(target_page=event, data__summary=marker).exists()
+
+
+def _cancel_event(world, role, client):
+    event = _event_a(world)
+    client.post(reverse("partners:space_event_cancel", args=[event.pk]), {"status": "annule"})
+    return Submission.objects.filter(target_page=event, data__status="annule").exists()
+
+
+def _approve_event(world, role, client):
+    from events.models import EventPage
+
+    user, actor = world["users"]["partner_a"], world["actor_a"]
+    title = f"Matrice événement à approuver {role}"
+    sub, _ = services.create_submission(
+        kind=Submission.Kind.EVENT_NEW,
+        origin=Submission.Origin.PARTNER,
+        data={
+            "title": title,
+            "event_type": "forum",
+            "mode": "sur-place",
+            "city": "Sceaux",
+            "registration": "aucune",
+            "slots": [
+                {"start_date": "2027-06-01", "start_time": "", "end_date": "", "end_time": ""}
+            ],
+        },
+        files={},
+        submitter={
+            "submitter_name": user.username,
+            "submitter_email": user.email,
+            "submitter_organisation": actor.title,
+        },
+        user=user,
+        actor=actor,
+    )
+    client.post(workflow_action_url(sub, "approve"), {"comment": ""})
+    sub.refresh_from_db()
+    if sub.status != Submission.Status.APPROVED:
+        client.post(edit_url(sub), {"moderator_note": "", "action-publish": "action-publish"})
+    sub.refresh_from_db()
+    published = EventPage.objects.live().filter(title=title).exists()
+    assert published == (sub.status == Submission.Status.APPROVED)
+    return published
+
+
 ACTIONS = {
     "view_draft": _view_draft,
     "create": _create,
@@ -227,6 +311,10 @@ ACTIONS = {
     "approve": _approve,
     "delete": _delete,
     "see_email": _see_email,
+    "create_event": _create_event,
+    "edit_event": _edit_event,
+    "cancel_event": _cancel_event,
+    "approve_event": _approve_event,
 }
 
 
