@@ -2,15 +2,16 @@
 
 A visitor writes to the poster through the announcement's page; the
 poster's address (`AnnouncementPage.contact_email`) is never shown, and
-never sent to the visitor. Each message is first stored
-(`AnnouncementMessage`), then relayed once the transaction commits, to the
-private address, with the visitor as `Reply-To`: the poster answers them
+never sent to the visitor. The request only stores the message
+(`AnnouncementMessage`): no email is sent inside a web request. The worker
+command `manage.py send_announcement_messages` (every minute beside the dev
+server, bin/serve; from cron or a systemd timer in production) relays it to
+the private address, with the visitor as `Reply-To`: the poster answers them
 directly, if they wish. A failure (SMTP down…) is logged and recorded on the
-row (`error`, `attempts`); the visitor is told their message was passed on,
-since it is kept and `manage.py send_announcement_messages` retries it (at
-most MAX_ATTEMPTS sends in all).
+row (`error`, `attempts`) and tried again by the next run (at most
+MAX_ATTEMPTS sends in all); the visitor is told their message is passed on.
 
-The anti-abuse measures are the public forms' (partners/): the per-IP rate
+The anti-abuse measures are the public forms' (home/): the per-IP rate
 limit, a honeypot field, and the validators refusing control characters.
 """
 
@@ -22,7 +23,6 @@ from email.utils import formataddr
 from django import forms
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -125,30 +125,17 @@ def rate_limited(request) -> bool:
 # --- Storing and relaying ----------------------------------------------------------------
 
 
-@transaction.atomic
 def store_message(announcement, form) -> AnnouncementMessage:
-    """Keep the message, and relay it once the transaction commits."""
-    message = AnnouncementMessage.objects.create(
+    """Keep the message. No email is sent inside a web request (a mail
+    server that never answers would hold the visitor): the worker command
+    `send_announcement_messages`, every minute beside the server, relays it."""
+    return AnnouncementMessage.objects.create(
         announcement=announcement,
         sender_name=form.cleaned_data["sender_name"],
         sender_email=form.cleaned_data["sender_email"],
         body=form.cleaned_data["body"],
         language=translation.get_language() or "",
     )
-    transaction.on_commit(lambda: relay(message.pk))
-    return message
-
-
-def relay(pk: int) -> bool:
-    """Send the stored message `pk` if it is not sent yet."""
-    message = (
-        AnnouncementMessage.objects.select_related("announcement")
-        .filter(pk=pk, sent_at=None)
-        .first()
-    )
-    if message is None:
-        return False
-    return send(message)
 
 
 def email_for(message: AnnouncementMessage) -> EmailMessage:
@@ -210,7 +197,8 @@ def unsent_messages():
 
 
 def retry_unsent(limit: int | None = None) -> tuple[int, int]:
-    """Try again the messages not relayed yet: (sent, failed)."""
+    """Send the messages not relayed yet (new ones, and those that failed
+    fewer than MAX_ATTEMPTS times): (sent, failed)."""
     sent = failed = 0
     messages = unsent_messages()
     for message in messages[:limit] if limit else messages:

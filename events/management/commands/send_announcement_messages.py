@@ -1,8 +1,9 @@
-"""Relay again the announcements' messages whose email failed.
+"""Relay the messages visitors wrote to the posters of announcements.
 
-Each message is stored before its email is sent (events/announcement_relay.py);
-a failure is recorded on it. This command tries each unsent message again, up
-to `MAX_ATTEMPTS` sends in all; run it from cron (every 15 minutes, say)."""
+The contact form only stores them (events/announcement_relay.py): this command
+sends each one not sent yet, a failure recorded on it and tried again by the
+next run, up to `MAX_ATTEMPTS` sends in all. bin/serve runs it every minute;
+in production run it from cron or a systemd timer (every minute)."""
 
 from django.core.management.base import BaseCommand
 
