@@ -27,6 +27,7 @@ from .forms import (
     POSTCODE_VALIDATOR,
     AccessibleFormMixin,
     FieldsetsMixin,
+    PartnerActorMixin,
     ProposalFormMixin,
     SubmitterFormMixin,
     message_field,
@@ -181,28 +182,11 @@ class AnnouncementCorrectionForm(ProposalFormMixin, AnnouncementFieldsForm):
     FIELDSETS = (*AnnouncementFieldsForm.FIELDSETS, MESSAGE_FIELDSET)
 
 
-class PartnerAnnouncementForm(AnnouncementCorrectionForm):
+class PartnerAnnouncementForm(PartnerActorMixin, AnnouncementCorrectionForm):
     """In the partner space the poster is one of the account's fiches."""
 
-    def __init__(self, *args, actors=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actors = {str(actor.pk): actor for actor in actors}
-        self.fields["organisation"] = forms.ChoiceField(
-            label=_("Structure qui publie"),
-            choices=[(pk, actor.title) for pk, actor in self.actors.items()],
-            widget=forms.Select(attrs={"class": "field__input"}),
-        )
-
-    @property
-    def organiser(self):
-        """The fiche chosen as the poster."""
-        return self.actors.get(self.cleaned_data.get("organisation"))
-
-    def proposal_data(self) -> dict:
-        data = super().proposal_data()
-        if self.organiser is not None:
-            data["organisation"] = self.organiser.title
-        return data
+    actor_field = "organisation"
+    actor_label = _("Structure qui publie")
 
 
 def announcement_form_fields() -> dict:

@@ -17,6 +17,7 @@ from .forms import (
     MESSAGE_FIELDSET,
     AccessibleFormMixin,
     FieldsetsMixin,
+    PartnerActorMixin,
     ProposalFormMixin,
     SubmitterFormMixin,
     message_field,
@@ -159,28 +160,10 @@ class CallCorrectionForm(ProposalFormMixin, CallFieldsForm):
     FIELDSETS = (*CallFieldsForm.FIELDSETS, MESSAGE_FIELDSET)
 
 
-class PartnerCallForm(CallCorrectionForm):
+class PartnerCallForm(PartnerActorMixin, CallCorrectionForm):
     """In the partner space the organiser is one of the account's fiches."""
 
-    def __init__(self, *args, actors=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actors = {str(actor.pk): actor for actor in actors}
-        self.fields["organiser_name"] = forms.ChoiceField(
-            label=_("Structure qui porte l'appel"),
-            choices=[(pk, actor.title) for pk, actor in self.actors.items()],
-            widget=forms.Select(attrs={"class": "field__input"}),
-        )
-
-    @property
-    def organiser(self):
-        """The fiche chosen as the call's organiser (None on an update)."""
-        return self.actors.get(self.cleaned_data.get("organiser_name"))
-
-    def proposal_data(self) -> dict:
-        data = super().proposal_data()
-        if self.organiser is not None:
-            data["organiser_name"] = self.organiser.title
-        return data
+    actor_label = _("Structure qui porte l'appel")
 
 
 class PartnerCallUpdateForm(PartnerCallForm):

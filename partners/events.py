@@ -23,6 +23,7 @@ from .forms import (
     POSTCODE_VALIDATOR,
     AccessibleFormMixin,
     FieldsetsMixin,
+    PartnerActorMixin,
     ProposalFormMixin,
     SubmitterFormMixin,
     message_field,
@@ -464,28 +465,10 @@ class EventCorrectionForm(ProposalFormMixin, EventFieldsForm):
     FIELDSETS = (*EventFieldsForm.FIELDSETS, MESSAGE_FIELDSET)
 
 
-class PartnerEventForm(EventCorrectionForm):
+class PartnerEventForm(PartnerActorMixin, EventCorrectionForm):
     """In the partner space the organiser is one of the account's fiches."""
 
-    def __init__(self, *args, actors=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actors = {str(actor.pk): actor for actor in actors}
-        self.fields["organiser_name"] = forms.ChoiceField(
-            label=_("Structure organisatrice"),
-            choices=[(pk, actor.title) for pk, actor in self.actors.items()],
-            widget=forms.Select(attrs={"class": "field__input"}),
-        )
-
-    @property
-    def organiser(self):
-        """The fiche chosen as the organiser (None on an update)."""
-        return self.actors.get(self.cleaned_data.get("organiser_name"))
-
-    def proposal_data(self) -> dict:
-        data = super().proposal_data()
-        if self.organiser is not None:
-            data["organiser_name"] = self.organiser.title
-        return data
+    actor_label = _("Structure organisatrice")
 
 
 class PartnerEventUpdateForm(PartnerEventForm):

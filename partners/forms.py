@@ -259,3 +259,32 @@ class PartnerActorForm(ProposalFormMixin, ActorFieldsForm):
 
 class LoginLinkForm(AccessibleFormMixin):
     email = forms.EmailField(label=_("Votre adresse électronique"), max_length=254)
+
+
+class PartnerActorMixin:
+    """In the partner space the organisation a proposal is made for is one of
+    the account's fiches: the field `actor_field` becomes a choice among
+    them (labelled `actor_label`), and the proposal records the fiche's name."""
+
+    actor_field = "organiser_name"
+    actor_label = ""
+
+    def __init__(self, *args, actors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actors = {str(actor.pk): actor for actor in actors}
+        self.fields[self.actor_field] = forms.ChoiceField(
+            label=self.actor_label,
+            choices=[(pk, actor.title) for pk, actor in self.actors.items()],
+            widget=forms.Select(attrs={"class": "field__input"}),
+        )
+
+    @property
+    def organiser(self):
+        """The fiche chosen (None when the form has no such choice)."""
+        return self.actors.get(self.cleaned_data.get(self.actor_field))
+
+    def proposal_data(self) -> dict:
+        data = super().proposal_data()
+        if self.organiser is not None:
+            data[self.actor_field] = self.organiser.title
+        return data
