@@ -1,13 +1,14 @@
 """Production: everything sensitive comes from the environment.
 
-Refuses to start without SECRET_KEY and ALLOWED_HOSTS. With those set,
-`manage.py check --deploy` prints no warning.
+Refuses to start without SECRET_KEY, ALLOWED_HOSTS and a mail server
+(EMAIL_HOST, or EMAIL_TO_LOG=1 on purpose). With those set, `manage.py check
+--deploy` prints no warning.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import EMAIL_HOST, SECRET_KEY
 from .env import env_bool, env_int, env_list, env_str
 
 DEBUG = env_bool("DEBUG", False)
@@ -21,6 +22,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set (comma-separated host names).")
+
+# One-time login links, private follow links and notifications must reach
+# people: without a mail server they would only be written to the log.
+if not EMAIL_HOST and not env_bool("EMAIL_TO_LOG", False):
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set: emails (login links, follow links, notifications) would "
+        "only be written to the server log. Set EMAIL_HOST (with EMAIL_HOST_USER and "
+        "EMAIL_HOST_PASSWORD), or EMAIL_TO_LOG=1 to write them to the log on purpose."
+    )
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

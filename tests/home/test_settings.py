@@ -16,6 +16,7 @@ PROD_ENV = {
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-4f9c2b7e1d0a8",
     "ALLOWED_HOSTS": "maison-ess.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -54,6 +55,27 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = run_django("import django; django.setup()", "config.settings.production", env)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_mail_server():
+    env = {k: v for k, v in PROD_ENV.items() if k != "EMAIL_HOST"}
+    result = run_django("import django; django.setup()", "config.settings.production", env)
+    assert result.returncode != 0
+    assert "EMAIL_HOST is not set" in result.stderr
+    # Writing emails to the log is a choice that must be said.
+    result = run_django(
+        "import django; django.setup()", "config.settings.production", {**env, "EMAIL_TO_LOG": "1"}
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_smtp_sends_time_out():
+    # A mail server that never answers must not hold a worker for long.
+    assert read_setting("settings.EMAIL_TIMEOUT", EMAIL_HOST="smtp.example.org") == "10"
+    assert (
+        read_setting("settings.EMAIL_TIMEOUT", EMAIL_HOST="smtp.example.org", EMAIL_TIMEOUT="3")
+        == "3"
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings():
