@@ -22,7 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from home import feeds as shared
-from home import http
+from home import http, ratelimit
 from home.cache import PAGE_TREE
 from home.forms import clean_query_text
 from home.listing import private_paths, public, with_query
@@ -160,14 +160,21 @@ def announcement_page(request, announcement):
         form = relay.ContactForm(request.POST)
         if relay.rate_limited(request):
             form.is_valid()
-            form.add_error(
-                None,
-                _(
+            if ratelimit.unavailable():
+                # The cache that counts posts is down: the limit fails closed.
+                error = _(
+                    "Un de nos services est momentanément indisponible : votre message n'a pas "
+                    "pu être envoyé. Réessayez dans quelques minutes ; votre texte est conservé "
+                    "ci-dessous."
+                )
+                status = 503
+            else:
+                error = _(
                     "Trop de messages ont été envoyés depuis votre connexion : réessayez dans "
                     "une heure. Votre texte est conservé ci-dessous."
-                ),
-            )
-            status = 429
+                )
+                status = 429
+            form.add_error(None, error)
         elif form.honeypot_filled:
             # Robots get the same answer as people, and nothing is kept.
             messages.success(request, relay.SUCCESS_MESSAGE)

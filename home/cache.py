@@ -71,7 +71,9 @@ class VersionedCache:
         if version is None:
             cache.add(self.version_key, uuid.uuid4().hex, timeout=None)
             version = cache.get(self.version_key)
-        return version
+        # None when the cache is unavailable (home/cache_backends.py): a new
+        # version each time, so every value is computed, never a stale one.
+        return version or uuid.uuid4().hex
 
     def bump(self, **_signal_kwargs) -> None:
         """Renew the version: every value cached so far is out of date."""

@@ -39,8 +39,19 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def unavailable() -> bool:
+    """Whether posts cannot be counted right now (the cache is down): the
+    limit then fails closed, and the forms say so (`hit` returns False)."""
+    from home.cache_backends import cache_is_down
+
+    return cache_is_down(cache)
+
+
 def hit(request, scope: str) -> bool:
-    """Count one post; False once the limit is exceeded."""
+    """Count one post; False once the limit is exceeded, or while the cache
+    that counts is down (a public form must not become unlimited)."""
+    if unavailable():
+        return False
     window = max(_setting("RATE_WINDOW"), 1)
     limit = _setting("RATE_LIMIT")
     bucket = int(time.time() // window)
@@ -49,7 +60,9 @@ def hit(request, scope: str) -> bool:
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
+    except ValueError:  # expired between add() and incr(), or the cache failed
+        if unavailable():
+            return False
         cache.add(key, 1, timeout=window + 5)
         count = 1
     return count <= limit

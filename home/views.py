@@ -1,8 +1,11 @@
+import logging
 from functools import cache
 
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.contrib.staticfiles import finders
+from django.core.cache import cache as django_cache
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +19,7 @@ from django.views.decorators.cache import cache_control, cache_page, never_cache
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
+from .cache_backends import cache_is_down
 from .forms import SearchForm
 from .listing import ChoiceFilter, ListingFilterSet, paginate
 from .models import Theme
@@ -29,6 +33,8 @@ from .search import (
     specific_in_order,
 )
 from .sitemaps import AllLocalesSitemap
+
+logger = logging.getLogger(__name__)
 
 
 class SearchFilters(ListingFilterSet):
@@ -177,7 +183,21 @@ def favicon(request):
 @never_cache
 @require_safe
 def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """The database and the cache, each on a line. 200 while the database
+    answers (the site serves, even without its cache: pages are then
+    computed each time); 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:
+        logger.exception("Health check: the database does not answer")
+        database = "unavailable"
+    django_cache.get("healthz")  # marks a failing Redis as down (home/cache_backends.py)
+    cache_state = "unavailable" if cache_is_down(django_cache) else "ok"
+    body = f"database: {database}\ncache: {cache_state}\n"
+    status = 200 if database == "ok" else 503
+    return HttpResponse(body, content_type="text/plain; charset=utf-8", status=status)
 
 
 def page_not_found(request, exception=None):

@@ -61,11 +61,14 @@ def _private(response):
 
 
 def _rate_limited(request):
+    """Too many posts (429), or none can be counted: the cache that counts
+    them is down (503, the limit fails closed)."""
+    unavailable = ratelimit.unavailable()
     return render(
         request,
         "partners/rate_limited.html",
-        {"window_minutes": max(conf.get("RATE_WINDOW") // 60, 1)},
-        status=429,
+        {"window_minutes": max(conf.get("RATE_WINDOW") // 60, 1), "unavailable": unavailable},
+        status=503 if unavailable else 429,
     )
 
 

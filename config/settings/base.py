@@ -162,10 +162,18 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades to "no cache" when Redis fails (home/cache_backends.py).
+            "BACKEND": "home.cache_backends.FaultTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "maison-ess"),
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
+            # A Redis that does not answer fails fast, then is left alone
+            # for RETRY_AFTER seconds.
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "RETRY_AFTER": 10,
+            },
         }
     }
 else:
