@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory import geo
-from home.listing import ChoiceFilter, DateFilter, ListingFilterSet
+from home.listing import ChoiceFilter, DateFilter, ListingFilterSet, usable
 
 from . import status as st
 from . import vocab
@@ -144,7 +144,7 @@ class CallFilterSet(ListingFilterSet):
         key = f"organisers:{self.scope.pk}:{MAX_ORGANISER_CHOICES}"
         found = dict(CALLS.get_or_set(key, lambda: list(top)))
         selected = self.data.get("organiser", "")
-        if selected and isinstance(selected, str) and selected not in found:
+        if usable(selected) and selected not in found:
             extra = links.filter(actor__slug=selected[:100])
             found.update(extra.values_list("actor__slug", "actor__title")[:1])
         return sorted(found.items(), key=lambda item: (item[1].casefold(), item[0]))

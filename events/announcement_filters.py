@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory import geo
-from home.listing import ChoiceFilter, ListingFilterSet
+from home.listing import ChoiceFilter, ListingFilterSet, usable
 
 from . import vocab
 from .announcements import ANNOUNCEMENTS, AnnouncementPage, paris_today
-from .filters import EventFilterSet, usable
+from .filters import EventFilterSet
 
 MAX_CITY_CHOICES = 200
 PARAMS = ["q", "kind", "category", "region", "departement", "city", "theme", "sort", "page"]

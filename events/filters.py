@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory import geo
-from home.listing import ChoiceFilter, DateFilter, ListingFilterSet
+from home.listing import ChoiceFilter, DateFilter, ListingFilterSet, usable
 
 from . import vocab
 from .models import EVENTS, EventOrganiser, EventPage, paris, time_window
@@ -69,12 +69,6 @@ def period_days(code: str, today: dt.date) -> tuple[dt.date, dt.date]:
     following = (first + dt.timedelta(days=32)).replace(day=1)
     start = today if code == THIS_MONTH else first
     return start, following - dt.timedelta(days=1)
-
-
-def usable(value) -> bool:
-    """A value asked for that may be looked up in the database: a string
-    without a NUL byte (PostgreSQL refuses them in a query)."""
-    return bool(value) and isinstance(value, str) and "\x00" not in value
 
 
 @dataclass

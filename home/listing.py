@@ -331,6 +331,13 @@ def paginate(results, page_number, per_page):
     return page, elided
 
 
+def usable(value) -> bool:
+    """A value asked for that may be looked up in the database (a choice
+    offered only when it exists, a shared link's organiser): a string
+    without a NUL byte (PostgreSQL refuses them in a query)."""
+    return bool(value) and isinstance(value, str) and "\x00" not in value
+
+
 def with_query(url: str, query: str) -> str:
     return f"{url}?{query}" if query else url
 

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Ids out of the database's range answer 404 (home/middleware.py).
+    "home.middleware.BoundedIdsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
