@@ -147,7 +147,7 @@ def expired_page(request, announcement):
 
 def announcement_page(request, announcement):
     """The announcement and its contact form (GET), or a message posted to
-    its poster (POST: stored, relayed after commit, then back to the page
+    its poster (POST: stored for the worker command to relay, then back to the page
     with a confirmation, or the form again with what was typed)."""
     now = timezone.now()
     today = paris_today(now)
