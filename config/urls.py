@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", home_views.healthz, name="healthz"),
     path("favicon.ico", home_views.favicon, name="favicon"),
+    path(".well-known/security.txt", home_views.security_txt, name="security_txt"),
 ]
 
 if settings.DEBUG:

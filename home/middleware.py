@@ -31,3 +31,33 @@ class BoundedIdsMiddleware:
             if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
                 raise Http404("No such key.")
         return None
+
+
+# Browser features no page of the site uses, refused to every page and to
+# what it embeds (the map's tiles, an embedded video).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every response that does not set its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -1,3 +1,4 @@
+import datetime as dt
 import logging
 from functools import cache
 
@@ -7,11 +8,11 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache as django_cache
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -152,6 +153,35 @@ def robots_txt(request):
         with translation.override(code):
             lines.append(f"Disallow: {reverse('search')}")
     lines += [f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@cache_control(max_age=24 * 60 * 60, public=True)
+@require_safe
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116): whom to tell of a vulnerability
+    (SECURITY_CONTACT, else the site settings' contact address; 404 when the
+    site has neither), valid for a year from the request."""
+    from wagtail.models import Site
+
+    from .models import SiteSettings
+
+    contact = settings.SECURITY_CONTACT
+    if not contact:
+        site = Site.find_for_request(request)
+        contact = SiteSettings.for_site(site).contact_email if site else ""
+    if not contact:
+        raise Http404("No security contact.")
+    if "@" in contact and not contact.startswith(("mailto:", "https:")):
+        contact = f"mailto:{contact}"
+    expires = timezone.now().replace(microsecond=0) + dt.timedelta(days=365)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: fr, en",
+        f"Canonical: {request.build_absolute_uri()}",
+        "",
+    ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -64,9 +64,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Ids out of the database's range answer 404 (home/middleware.py).
+    # Ids out of the database's range answer 404; Permissions-Policy
+    # (home/middleware.py).
     "home.middleware.BoundedIdsMiddleware",
+    "home.middleware.PermissionsPolicyMiddleware",
 ]
+
+# /.well-known/security.txt (RFC 9116): whom to tell of a vulnerability, an
+# email address or a URL; without it, the site settings' contact address.
+SECURITY_CONTACT = env_str("SECURITY_CONTACT")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
