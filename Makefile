@@ -3,6 +3,8 @@
 
 PYTHON ?= python3
 PORT ?= 8000
+# The settings' SITE_URL defaults to http://127.0.0.1:$(PORT) (home/sites.py).
+export PORT
 # pytest-xdist workers for `make test` (each builds its own seeded test database;
 # the browser tests' seeded site is built once and copied).
 TEST_WORKERS ?= auto
@@ -62,10 +64,11 @@ db: install ## Migrate, create roles and workflow, load seed content, create the
 	$(Q)$(MANAGE) $(MIGRATE)
 	$(Q)$(MANAGE) setup_roles
 	$(Q)$(MANAGE) load_seed_content
-	@$(MANAGE) ensure_admin --site-url http://127.0.0.1:$(PORT)
+	$(Q)$(MANAGE) configure_site
+	@$(MANAGE) ensure_admin
 
 admin-password: install ## Give the local admin account a new password and print it once
-	@$(MANAGE) ensure_admin --reset-password --site-url http://127.0.0.1:$(PORT)
+	@$(MANAGE) ensure_admin --reset-password
 
 lint: install ## ruff (lint and format check)
 	$(VENV)/bin/ruff check .

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -42,6 +41,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from directory.models import ActorLinkMixin, TerritoryMixin
+from home.admin_forms import BasePageForm
 from home.blocks import KeyFigureBlock
 from home.cache import VersionedCache
 from home.fields import LeanStreamField
@@ -102,7 +102,7 @@ class CallsIndexPage(IndexPage):
     ical_route = view_route("flux/ical/", "calls_for_projects.feeds.calls_ical", name="ical")
 
 
-class CallForProjectsPageForm(WagtailAdminPageForm):
+class CallForProjectsPageForm(BasePageForm):
     """Cross-field checks of the calendar."""
 
     def clean(self):

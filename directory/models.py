@@ -19,6 +19,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.admin_forms import BaseSnippetForm
 from home.blocks import KeyFigureBlock
 from home.fields import LeanStreamField
 from home.models import BasePage, IndexPage, LinkedDocument
@@ -42,6 +43,9 @@ SECTION_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-
 
 class Network(models.Model):
     """A network actors belong to (e.g. RTES, Réseau 92 ESS)."""
+
+    # The snippet form refuses control characters (home/admin_forms.py).
+    base_form_class = BaseSnippetForm
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from home import ratelimit
 from home.forms import AccessibleFormMixin
+from home.mail import send_now
 from home.typography import french_spacing
 from home.validation import validate_no_control_characters
 
@@ -170,7 +171,8 @@ def send(message: AnnouncementMessage) -> bool:
     """Relay `message`; record the outcome on its row (never raises)."""
     attempts = message.attempts + 1
     try:
-        email_for(message).send()
+        # This runs in the worker command: send now, not through the queue.
+        send_now(email_for(message))
     except Exception as error:
         logger.exception("Relaying announcement message %s failed", message.pk)
         note = f"{timezone.localtime():%d/%m/%Y %H:%M} – {type(error).__name__}: {error}"

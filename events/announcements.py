@@ -29,7 +29,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import PageManager
@@ -38,6 +37,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from directory.models import TerritoryMixin
+from home.admin_forms import BasePageForm
 from home.cache import VersionedCache
 from home.models import BasePage, IndexPage
 from home.models.index import view_route
@@ -101,7 +101,7 @@ def expiry_error(value: dt.date | None, previous: dt.date | None, today: dt.date
     return None
 
 
-class AnnouncementPageForm(WagtailAdminPageForm):
+class AnnouncementPageForm(BasePageForm):
     """The admin's form: the expiry an editor sets is checked against today
     (the model itself accepts any plausible day: seeds, imports, tests)."""
 

@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.text import slugify
 
+from .sites import absolute
+
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Not in iCalendar text: control characters but HTAB and line breaks, lone surrogates.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -76,8 +78,10 @@ class ListingFeed(Feed):
     def title(self, obj):
         return obj.title
 
+    # Absolute links on the site's address (SITE_URL, through the Wagtail
+    # Site), not on whichever host name the request came in on.
     def link(self, obj):
-        return obj.get_url(self.request)
+        return obj.get_full_url(self.request)
 
     def description(self, obj):
         return obj.get_meta_description() or self.title(obj)
@@ -86,7 +90,7 @@ class ListingFeed(Feed):
         return self.description(obj)
 
     def feed_url(self, obj):
-        return self.request.get_full_path()
+        return absolute(self.request.get_full_path())
 
     def select(self, queryset):
         return queryset.defer_streamfields()
@@ -98,7 +102,7 @@ class ListingFeed(Feed):
         return self._items
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_full_url(self.request)
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -9,6 +9,7 @@ counters; LocMem (dev, tests) counts per process. Fixed windows: at most
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -39,6 +40,17 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def client_ip_address(request) -> str | None:
+    """`client_ip`, or None when it is not an IP address (no REMOTE_ADDR:
+    a test request, a Unix socket): django-axes stores it in an IP column."""
+    address = client_ip(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
+
+
 def unavailable() -> bool:
     """Whether posts cannot be counted right now (the cache is down): the
     limit then fails closed, and the forms say so (`hit` returns False)."""
@@ -50,13 +62,19 @@ def unavailable() -> bool:
 def hit(request, scope: str) -> bool:
     """Count one post; False once the limit is exceeded, or while the cache
     that counts is down (a public form must not become unlimited)."""
+    return hit_key(scope, client_ip(request), _setting("RATE_LIMIT"), _setting("RATE_WINDOW"))
+
+
+def hit_key(scope: str, ident: str, limit: int, window: int) -> bool:
+    """Count one use of `scope` by `ident` (an address, an email...: stored
+    hashed); False once more than `limit` in the current `window` seconds, or
+    while the cache is down."""
     if unavailable():
         return False
-    window = max(_setting("RATE_WINDOW"), 1)
-    limit = _setting("RATE_LIMIT")
+    window = max(window, 1)
     bucket = int(time.time() // window)
-    ip_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
-    key = f"partners:rate:{scope}:{ip_hash}:{bucket}"
+    ident_hash = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    key = f"partners:rate:{scope}:{ident_hash}:{bucket}"
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)

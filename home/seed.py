@@ -16,6 +16,7 @@ from home.seeding import (
     upsert_page,
     upsert_translation,
 )
+from home.sites import site_address
 
 DATA = Path(__file__).resolve().parent / "seed_data"
 
@@ -54,9 +55,10 @@ def load_home(report: SeedReport) -> None:
         {"title": data["fr"]["title"], "introduction": data["fr"]["introduction"], "locale": fr},
     )
     if site is None:
+        hostname, port = site_address()
         site = Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=hostname,
+            port=port,
             root_page=home,
             is_default_site=True,
             site_name="Maison de l'ESS",

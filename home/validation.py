@@ -33,12 +33,19 @@ FIRST_PLAUSIBLE_YEAR = 2000
 LAST_PLAUSIBLE_YEAR = 2100
 
 
-def validate_plausible_year(value) -> None:
+# Editors also record the past (a convention of 1998, a network founded in
+# 1985): the admin accepts dates from this year on.
+FIRST_RECORDED_YEAR = 1900
+
+
+def validate_plausible_year(
+    value, first: int = FIRST_PLAUSIBLE_YEAR, last: int = LAST_PLAUSIBLE_YEAR
+) -> None:
     """A date (or date-time) people may announce: year 2000 to 2100. Years
     such as 1 or 9999 are typing mistakes (and overflow time-zone arithmetic)."""
-    if value is not None and not (FIRST_PLAUSIBLE_YEAR <= value.year <= LAST_PLAUSIBLE_YEAR):
+    if value is not None and not (first <= value.year <= last):
         raise ValidationError(
             _("Indiquez une date entre l'an %(first)s et l'an %(last)s."),
             code="implausible_year",
-            params={"first": FIRST_PLAUSIBLE_YEAR, "last": LAST_PLAUSIBLE_YEAR},
+            params={"first": first, "last": last},
         )

@@ -4,6 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from home.models import Theme
+from home.two_factor import wagtail_hooks as _two_factor  # noqa: F401
 
 
 class ThemeViewSet(SnippetViewSet):

@@ -21,6 +21,10 @@ _DEFAULTS = {
     "LOGIN_LINK_MAX_AGE": 30 * 60,
     # Longest accepted text in a free-text field of the public forms.
     "TEXT_MAX_LENGTH": 5000,
+    # Personal data of a decided proposal (and of an announcement's relayed
+    # message) is erased this many months after the decision
+    # (`manage.py purge_personal_data`).
+    "PERSONAL_DATA_MONTHS": 12,
 }
 
 

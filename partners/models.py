@@ -23,7 +23,13 @@ revision published — only when a moderator approves (see
   compare it with the live fiche in Wagtail's own revision comparison;
 - nothing is deleted by the workflow: a submission whose changes were
   requested, or whose workflow was cancelled, stays with its revisions and
-  history; only Administration may delete one (RGPD erasure requests).
+  history; only Administration may delete one (RGPD erasure requests);
+- the uploads (logo, PDF) live in the private storage (`STORAGES["private"]`),
+  which no URL serves: moderators read them through an admin view, and
+  approval copies them into Wagtail's images and documents, which are public;
+- the submitter's personal data is erased PARTNERS_PERSONAL_DATA_MONTHS after
+  the decision (`decided_at`) by `manage.py purge_personal_data`, which marks
+  the submission (`personal_data_purged_at`); the submission itself stays.
 """
 
 from __future__ import annotations
@@ -35,9 +41,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, RevisionMixin, TaskState, WorkflowMixin
 
@@ -53,6 +62,68 @@ def upload_path(instance, filename: str) -> str:
     site and is served to moderators through an admin view only."""
     suffix = Path(filename).suffix.lower()[:10]
     return f"partners/submissions/{uuid.uuid4().hex}{suffix}"
+
+
+class _PrivateStorage(LazyObject):
+    """`storages["private"]`, looked up on first use and again whenever the
+    STORAGES setting changes (tests point it at a temporary folder)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+def private_storage():
+    """The uploads' storage, as a callable so that migrations name this
+    function instead of a backend."""
+    return _private_storage
+
+
+def _reset_private_storage(*, setting, **kwargs):
+    if setting in ("STORAGES", "PRIVATE_MEDIA_ROOT"):
+        _private_storage._wrapped = empty
+
+
+setting_changed.connect(_reset_private_storage, dispatch_uid="partners_private_storage")
+
+
+def move_uploads_to_private(submission_model, *, reverse: bool = False, stdout=None) -> int:
+    """Move the uploads of existing submissions from the default (public)
+    storage to the private one, under the same names (or back, `reverse`).
+    Idempotent: a file already in the target storage is not copied again
+    (a copy left in the source by an interrupted run is removed); a file in
+    neither is reported and skipped. Returns the number of files moved.
+    Used by migration 0004; `submission_model` may be a historical model."""
+    from django.core.files.storage import default_storage
+
+    source, target = default_storage, private_storage()
+    if reverse:
+        source, target = target, source
+    moved = 0
+    rows = submission_model.objects.exclude(logo="", document="").values_list(
+        "pk", "logo", "document"
+    )
+    for pk, *names in rows.iterator():
+        for field, name in zip(("logo", "document"), names, strict=True):
+            if not name:
+                continue
+            if target.exists(name):
+                if source.exists(name):
+                    source.delete(name)
+                continue
+            if not source.exists(name):
+                if stdout is not None:
+                    stdout.write(f"Submission {pk}: {field} file {name} not found\n")
+                continue
+            with source.open(name, "rb") as fh:
+                saved = target.save(name, fh)
+            if saved != name:
+                submission_model.objects.filter(pk=pk).update(**{field: saved})
+            source.delete(name)
+            moved += 1
+    return moved
 
 
 class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
@@ -87,8 +158,13 @@ class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     title = models.CharField(_("titre proposé"), max_length=255)
     data = models.JSONField(_("contenu proposé"), default=dict, encoder=DjangoJSONEncoder)
     message = models.TextField(_("message à l'équipe de modération"), blank=True)
-    logo = models.FileField(_("logo proposé"), upload_to=upload_path, blank=True)
-    document = models.FileField(_("document proposé (PDF)"), upload_to=upload_path, blank=True)
+    # In the private storage, never under a public URL (see above).
+    logo = models.FileField(
+        _("logo proposé"), upload_to=upload_path, storage=private_storage, blank=True
+    )
+    document = models.FileField(
+        _("document proposé (PDF)"), upload_to=upload_path, storage=private_storage, blank=True
+    )
 
     # The page this proposal updates, or belongs to (a partner's call is
     # attached to its organisation's fiche), and the page approval produced.
@@ -147,6 +223,12 @@ class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("soumise le"), default=timezone.now)
     email_error = models.TextField(_("échec d'envoi de courriel"), blank=True)
+    # When the proposal was approved or closed (set with its status): the
+    # retention delay of its personal data counts from there.
+    decided_at = models.DateTimeField(_("décision le"), null=True, blank=True, editable=False)
+    personal_data_purged_at = models.DateTimeField(
+        _("données personnelles supprimées le"), null=True, blank=True, editable=False
+    )
     moderator_note = models.TextField(
         _("note interne"),
         blank=True,
@@ -167,6 +249,8 @@ class Submission(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
         "follow_key",
         "form_token",
         "language",
+        "decided_at",
+        "personal_data_purged_at",
     )
 
     class Meta:

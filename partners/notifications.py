@@ -2,8 +2,10 @@
 approval; and the partner space's login link.
 
 Each email has a plain-text part and an HTML part (values escaped there by
-the template engine). A failure (SMTP down...) is logged and recorded on the
-submission, where moderators see it; it never undoes a saved submission.
+the template engine). Emails are queued and sent by the worker (home/mail.py),
+never from the request; a failed send (SMTP down...) is tried again, and
+recorded on the submission, where moderators see it; it never undoes a saved
+submission.
 """
 
 from __future__ import annotations
@@ -16,11 +18,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from home.sites import absolute
+
 logger = logging.getLogger(__name__)
-
-
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def follow_url(submission) -> str:
@@ -30,7 +30,7 @@ def follow_url(submission) -> str:
         return absolute(reverse("partners:follow", args=[submission.follow_key]))
 
 
-def send(template: str, context: dict, to: str, language: str) -> None:
+def send(template: str, context: dict, to: str, language: str, failure_callback=None) -> None:
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(
             render_to_string(f"partners/emails/{template}_subject.txt", context).split()
@@ -39,6 +39,7 @@ def send(template: str, context: dict, to: str, language: str) -> None:
         html = render_to_string(f"partners/emails/{template}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
+    message.failure_callback = failure_callback
     message.send()
 
 
@@ -51,17 +52,28 @@ def send_to_submitter(submission, template: str, **extra) -> bool:
         "site_name": settings.WAGTAIL_SITE_NAME,
         **extra,
     }
+    callback = ("partners.notifications.record_email_failure", [submission.pk, template])
     try:
-        send(template, context, submission.submitter_email, submission.language)
-    except Exception as error:
+        send(template, context, submission.submitter_email, submission.language, callback)
+    except Exception as error:  # the email could not even be queued
         logger.exception("Email %r to the submitter of %s failed", template, submission.pk)
-        note = (
-            f"{timezone.localtime():%d/%m/%Y %H:%M} – {template} : {type(error).__name__}: {error}"
-        )
-        Submission.objects.filter(pk=submission.pk).update(email_error=note[:1000])
-        submission.email_error = note[:1000]
+        record_email_failure(submission.pk, template, error=f"{type(error).__name__}: {error}")
+        submission.email_error = Submission.objects.get(pk=submission.pk).email_error
         return False
     return True
+
+
+def record_email_failure(submission_pk: int, template: str, *, error: str, final=True) -> None:
+    """Note on the submission that an email to its submitter failed (called
+    by the mail worker, home/mail.py): moderators see it in its summary."""
+    from .models import Submission
+
+    if not error:  # sent after all
+        Submission.objects.filter(pk=submission_pk).update(email_error="")
+        return
+    retry = "" if final else " (nouvel essai prévu)"
+    note = f"{timezone.localtime():%d/%m/%Y %H:%M} – {template} : {error}{retry}"
+    Submission.objects.filter(pk=submission_pk).update(email_error=note[:1000])
 
 
 def send_acknowledgement(submission) -> bool:

@@ -301,9 +301,11 @@ def apply_submission(submission: Submission, user=None) -> Page | None:
             return None
     revision = page.save_revision(user=user, log_action=True)
     revision.publish(user=user, skip_permission_checks=True)
+    decided_at = timezone.now()
     Submission.objects.filter(pk=submission.pk).update(
-        result_page=page, status=Submission.Status.APPROVED
+        result_page=page, status=Submission.Status.APPROVED, decided_at=decided_at
     )
     submission.result_page = page
     submission.status = Submission.Status.APPROVED
+    submission.decided_at = decided_at
     return page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import published, task_rejected, task_submitted, workflow_cancelled
 
@@ -36,7 +37,7 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
     if submission is None:
         return
     Submission.objects.filter(pk=submission.pk).exclude(status=Submission.Status.APPROVED).update(
-        status=Submission.Status.PENDING
+        status=Submission.Status.PENDING, decided_at=None
     )
 
 
@@ -71,8 +72,9 @@ def on_workflow_cancelled(sender, instance: WorkflowState, user=None, **kwargs):
     if submission is None:
         return
     # Kept, with its history: only its status says it was closed unpublished.
+    # `decided_at` starts the retention delay of its personal data.
     Submission.objects.filter(pk=submission.pk).exclude(status=Submission.Status.APPROVED).update(
-        status=Submission.Status.CANCELLED
+        status=Submission.Status.CANCELLED, decided_at=timezone.now()
     )
 
 

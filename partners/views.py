@@ -36,6 +36,8 @@ from .forms import LoginLinkForm, PartnerActorForm, PublicActorForm
 from .models import Submission
 
 LOGIN_SALT = "partners.login-link"
+# One-time login links sent to one address in an hour, at most.
+LOGIN_LINKS_PER_ADDRESS = 3
 Kind, Origin, Status = Submission.Kind, Submission.Origin, Submission.Status
 CALL_KINDS = (Kind.CALL_NEW, Kind.CALL_UPDATE)
 EVENT_KINDS = (Kind.EVENT_NEW, Kind.EVENT_UPDATE)
@@ -670,7 +672,15 @@ def space_login(request):
                 email__iexact=form.cleaned_data["email"], is_active=True
             )
             language = translation.get_language() or "fr"
-            for user in users:
+            # At most LOGIN_LINKS_PER_ADDRESS links an hour to one address,
+            # whoever asks: a form cannot be used to flood someone's inbox.
+            address_ok = ratelimit.hit_key(
+                "login-address",
+                form.cleaned_data["email"].lower(),
+                LOGIN_LINKS_PER_ADDRESS,
+                3600,
+            )
+            for user in users if address_ok else ():
                 if is_partner_account(user):
                     url = notifications.absolute(
                         reverse("partners:space_login_confirm", args=[_login_token(user)])

@@ -4,6 +4,8 @@ panel, and the admin-only view serving a submission's uploaded files."""
 from __future__ import annotations
 
 import mimetypes
+import re
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -194,8 +196,9 @@ register_snippet(PartnerAccessViewSet)
 
 
 def submission_file(request, pk: int, field: str):
-    """A pending upload, for moderators only (never under a public URL
-    the site links to)."""
+    """A proposal's upload, for Modération and Administration only: the
+    files live in the private storage (`STORAGES["private"]`), which no URL
+    serves, until approval copies them into Wagtail's images and documents."""
     if not request.user.has_perm(SEE_SUBMITTER):
         raise PermissionDenied
     if field not in ("logo", "document"):
@@ -204,9 +207,14 @@ def submission_file(request, pk: int, field: str):
     upload = getattr(submission, field)
     if not upload:
         raise Http404
+    try:
+        handle = upload.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     content_type = mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
-    response = FileResponse(upload.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="proposition-{pk}-{field}"'
+    suffix = re.sub(r"[^a-z0-9.]", "", Path(upload.name).suffix.lower())
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="proposition-{pk}-{field}{suffix}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -12,6 +12,10 @@ VAR_DIR = BASE_DIR / "var"
 
 SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
+# The site's public address: every absolute link (emails, sitemap, feeds,
+# exports) is built on it, through the Wagtail Site `manage.py configure_site`
+# sets up (home/sites.py). In development, the address `make run` serves.
+SITE_URL = (env_str("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -37,11 +41,18 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
+    # Two-factor authentication (TOTP) for the admin: django-otp, wired into
+    # Wagtail's admin by home/two_factor/.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "django.forms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Throttles password logins (the admin's): see "Login throttling" below.
+    "axes",
     # Only for Leaflet's static files (served by us, never from a CDN).
     "leaflet",
 ]
@@ -61,6 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp's request.user.is_verified(), then: admin users with a TOTP
+    # device (and those who must have one) give their code before the admin.
+    "django_otp.middleware.OTPMiddleware",
+    "home.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -68,6 +85,9 @@ MIDDLEWARE = [
     # (home/middleware.py).
     "home.middleware.BoundedIdsMiddleware",
     "home.middleware.PermissionsPolicyMiddleware",
+    "home.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: answers the lockout page after a refused login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # /.well-known/security.txt (RFC 9116): whom to tell of a vulnerability, an
@@ -120,6 +140,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Login throttling and two-factor authentication -----------------------------
+# django-axes counts failed password logins (the admin's login; partners log
+# in by emailed one-time links, rate-limited per IP and per address in
+# partners/views.py) per user name and client IP: after AXES_FAILURE_LIMIT
+# failures that pair is locked out for AXES_COOLOFF_MINUTES, with the page
+# templates/axes/lockout.html (HTTP 429). `manage.py axes_reset_username NAME`
+# or `axes_reset_ip IP` unlocks before the cool-off ends.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# The client address as the rate limiter sees it (trusted proxies only).
+AXES_CLIENT_IP_CALLABLE = "home.ratelimit.client_ip_address"
+AXES_VERBOSE = False
+# TOTP two-factor authentication (django-otp, home/two_factor/): every admin
+# user may add an authenticator app from their account menu; a user with one
+# gives a code after the password. With ADMIN_2FA_REQUIRED (on by default in
+# production) superusers and members of ADMIN_2FA_GROUPS must set one up
+# before they reach the admin.
+ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", False)
+ADMIN_2FA_GROUPS = env_list("ADMIN_2FA_GROUPS", ["Administration"])
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -165,6 +212,31 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
     AWS_S3_FILE_OVERWRITE = False
 
+# Private storage: the proposals' uploads (partners.Submission.logo and
+# .document) until approval. No URL serves it: moderators read the files
+# through the admin view partners_submission_file. On disk PRIVATE_MEDIA_ROOT,
+# never under MEDIA_ROOT; on S3 the same bucket under AWS_PRIVATE_LOCATION,
+# signed URLs only, no public ACL: the bucket policy must never make that
+# prefix public.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_PRIVATE_LOCATION = env_str("AWS_PRIVATE_LOCATION", "private")
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "location": AWS_PRIVATE_LOCATION,
+            "default_acl": None,
+            "querystring_auth": True,
+            "custom_domain": None,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["private"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    }
+
 # --- Cache --------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -192,21 +264,34 @@ else:
         }
     }
 
-# --- Email --------------------------------------------------------------------
-# Console by default; SMTP as soon as EMAIL_HOST is set.
+# --- Email ---------------------------------------------------------------------
+# No email leaves from inside a web request: EMAIL_BACKEND stores each one as
+# a task on the `mail` queue (home/mail.py) and the worker (`manage.py
+# db_worker --backend mail --queue-name mail`, beside `make run`; a systemd
+# unit in production) sends it through EMAIL_DELIVERY_BACKEND: the console by
+# default, SMTP as soon as EMAIL_HOST is set.
+EMAIL_BACKEND = "home.mail.QueuedEmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
     # A mail server that accepts the connection and never answers must not
-    # hold a worker: seconds before the send fails (and is recorded).
+    # hold the worker: seconds before the send fails (and is tried again).
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Attempts per message (waiting 1, 2, 4, 8... minutes between them).
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
+# Background tasks (django-tasks): Wagtail's own (reference and search index
+# updates) run at once as before; emails go to the database-backed queue.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "mail": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail"]},
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Maison de l'ESS <ne-pas-repondre@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -285,9 +370,37 @@ else:
         f"SEARCH_BACKEND must be database, opensearch or elasticsearch, got {SEARCH_BACKEND!r}"
     )
 
+# --- Content-Security-Policy ------------------------------------------------
+# django-csp 4 through home/csp.py, which builds the policies per request: a
+# strict one on every public page (no 'unsafe-inline'), a relaxed one under
+# CSP_RELAXED_PATHS (Wagtail's admin and its previews). Images may also come
+# from the map's tile server (MAP_TILES_URL) and the media storage (S3).
+# CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only,
+# the way to roll it out first (docs/operations.md). The setting names differ
+# from the environment's: django-csp's system check refuses its 3.x settings
+# (CSP_REPORT_ONLY, CSP_REPORT_URI, CSP_FRAME_SRC...).
+CSP_REPORT_ONLY_MODE = env_bool("CSP_REPORT_ONLY", False)
+# Where browsers post violation reports (report-uri), e.g. a Sentry endpoint.
+CSP_REPORT_ENDPOINT = env_str("CSP_REPORT_URI")
+# Comma-separated sources an operator adds to img-src and frame-src
+# (https://images.example.org; https://video.example.org for PeerTube).
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
+CSP_EXTRA_FRAME_SRC = env_list("CSP_EXTRA_FRAME_SRC")
+# The players of the video providers Wagtail's embeds know.
+CSP_EMBED_PROVIDERS = [
+    "https://www.youtube-nocookie.com",
+    "https://www.youtube.com",
+    "https://player.vimeo.com",
+    "https://www.dailymotion.com",
+    "https://geo.dailymotion.com",
+]
+CSP_RELAXED_PATHS = ["/admin/"]
+
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Maison de l'ESS")
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The issuer name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or SITE_URL
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
     "docx",
@@ -350,6 +463,16 @@ PARTNERS_LOGO_CONTENT_TYPES = env_list("PARTNERS_LOGO_CONTENT_TYPES") or [
 PARTNERS_DOCUMENT_CONTENT_TYPES = env_list("PARTNERS_DOCUMENT_CONTENT_TYPES") or ["application/pdf"]
 PARTNERS_LOGIN_LINK_MAX_AGE = env_int("PARTNERS_LOGIN_LINK_MAX_AGE", 30 * 60)
 PARTNERS_TEXT_MAX_LENGTH = env_int("PARTNERS_TEXT_MAX_LENGTH", 5000)
+# Personal data of decided proposals (and of the announcements' relayed
+# messages) is erased this many months after the decision by
+# `manage.py purge_personal_data`, run daily.
+PARTNERS_PERSONAL_DATA_MONTHS = env_int("PARTNERS_PERSONAL_DATA_MONTHS", 12)
+
+# --- Backups --------------------------------------------------------------------
+# `manage.py backup_site` writes the database and every media storage into
+# BACKUP_DIR and keeps the newest BACKUP_KEEP backups (home/backups.py).
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or VAR_DIR / "backups")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 
 LOGGING = {
     "version": 1,

@@ -53,5 +53,11 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
+# Administration accounts (and superusers) must use a TOTP device; opt out
+# only on purpose (ADMIN_2FA_REQUIRED=0).
+ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", True)
+
 ADMINS = [("Admin", email) for email in env_list("ADMIN_EMAILS")]
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or f"https://{ALLOWED_HOSTS[0]}"
+# The public address (home/sites.py): https on the first allowed host unless set.
+SITE_URL = (env_str("SITE_URL") or f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or SITE_URL

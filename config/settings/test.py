@@ -6,8 +6,12 @@ from .env import env_str
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY") or "test-only-insecure-key-with-enough-length-for-django-ok"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Emails go straight to the test outbox; tests/home/test_mail_queue.py puts
+# the queue back in between to test it.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
+SITE_URL = "http://testserver"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

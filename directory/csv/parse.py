@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from home.imports import read_csv_records
 from home.models import Theme
+from home.validation import (
+    FIRST_RECORDED_YEAR,
+    validate_no_control_characters,
+    validate_plausible_year,
+)
 
 from .. import geo
 from ..kinds import KIND_LABELS
@@ -61,6 +66,8 @@ class Cell(forms.CharField):
 
     def run_validators(self, value: str) -> None:
         super().run_validators(value)
+        # The rule every input boundary shares (home/validation.py).
+        validate_no_control_characters(value)
         if self.limit and len(value) > self.limit:
             raise ValidationError(
                 _("%(length)s caractères pour %(limit)s au plus."),
@@ -261,9 +268,11 @@ class ActorRowForm(forms.Form):
             return None
         for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
             try:
-                return datetime.strptime(value, pattern).date()  # noqa: DTZ007
+                day = datetime.strptime(value, pattern).date()  # noqa: DTZ007
             except ValueError:
                 continue
+            validate_plausible_year(day, first=FIRST_RECORDED_YEAR)
+            return day
         message = _("Date invalide : « %(value)s » (format AAAA-MM-JJ attendu).")
         raise ValidationError(message, params={"value": value})
 

@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from ..admin_forms import BasePageForm
 from .themes import PageTheme
 
 
@@ -73,6 +74,8 @@ class BasePage(SeoMixin, ThemesMixin, Page):
     """Base for every page type of the site."""
 
     promote_panels = SeoMixin.promote_panels + [FieldPanel("themes")]
+    # Control characters and implausible dates refused in every field.
+    base_form_class = BasePageForm
 
     # Declared explicitly for wagtail-localize: text is translated, structure
     # (themes, images) is synchronised from the source page.

@@ -16,9 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase, TagBase
 
+from ..admin_forms import BaseSnippetForm
+
 
 class Theme(TagBase):
     free_tagging = False
+    # The snippet form refuses control characters (home/admin_forms.py).
+    base_form_class = BaseSnippetForm
 
     name_en = models.CharField(_("nom en anglais"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)

@@ -222,6 +222,25 @@
     );
   }
 
+  /* The features, from the GeoJSON endpoint or from the `data:` URL in which
+   * the agenda gives its page's events (percent-encoded, events/views.py):
+   * that one is decoded here, as the Content-Security-Policy (connect-src
+   * 'self', home/csp.py) refuses to fetch a data: URL. */
+  function loadGeoJSON(url) {
+    var comma = url.indexOf(",");
+    if (url.lastIndexOf("data:", 0) === 0 && comma > 0) {
+      return new Promise(function (resolve) {
+        resolve(JSON.parse(decodeURIComponent(url.slice(comma + 1))));
+      });
+    }
+    return fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      return response.json();
+    });
+  }
+
   function directoryMap(element) {
     element.hidden = false;
     // Busy until the actors are placed (assistive technologies wait for it).
@@ -236,13 +255,7 @@
         showStatus(element.dataset.tilesErrorMessage, "info");
       }
     });
-    fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(String(response.status));
-        }
-        return response.json();
-      })
+    loadGeoJSON(element.dataset.geojsonUrl)
       .then(function (data) {
         // The final view first, then the markers: clustered once, at once.
         if (data.features.length) {

@@ -317,6 +317,10 @@ def test_semicolons_and_bom_are_accepted(index):
         ({"website": "pas une url"}, "website", "adresse web"),
         ({"contacts": "pape:Jean"}, "contacts", "rôle inconnu"),
         ({"contacts": "elu:"}, "contacts", "le nom est obligatoire"),
+        ({"title": "Coop\x0bérative"}, "title", "caractères de contrôle"),
+        ({"summary": "Résumé\x1b[31m"}, "summary", "caractères de contrôle"),
+        ({"contacts": "elu:Jean\x07"}, "contacts", "caractères de contrôle"),
+        ({"last_verified": "0001-01-01"}, "last_verified", "entre l'an 1900 et l'an 2100"),
     ],
 )
 def test_each_bad_value_is_reported_with_line_and_column(index, overrides, column, fragment):

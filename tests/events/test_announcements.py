@@ -7,10 +7,10 @@ Reply-To), whose failures are recorded and retried, and the poster's address
 that never appears anywhere a visitor can read."""
 
 import datetime as dt
-import smtplib
 from email.utils import parseaddr
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
@@ -32,6 +32,8 @@ from events.models import paris
 from home.roles import EDITORS, MODERATORS
 from tests.events.conftest import PRIVATE_EMAIL
 from tests.html import soup
+
+REFUSING = "tests.mail_backends.RefusingBackend"
 
 pytestmark = pytest.mark.django_db
 
@@ -390,10 +392,7 @@ def test_an_smtp_failure_is_recorded_and_the_sender_still_sees_success(
 ):
     page = make_announcement("Local associatif", expires_on=today)
 
-    def refuse(self, *args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("serveur injoignable")
-
-    monkeypatch.setattr("django.core.mail.message.EmailMessage.send", refuse)
+    monkeypatch.setattr(settings, "EMAIL_DELIVERY_BACKEND", REFUSING)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(page.url, _message(), follow=True)
     assert response.status_code == 200
@@ -422,10 +421,7 @@ def test_retries_stop_after_three_attempts(make_announcement, today, monkeypatch
     message = AnnouncementMessage.objects.create(
         announcement=page, sender_name="A", sender_email="a@example.net", body="Bonjour à vous."
     )
-    monkeypatch.setattr(
-        "django.core.mail.message.EmailMessage.send",
-        lambda self, *a, **k: (_ for _ in ()).throw(OSError("refusé")),
-    )
+    monkeypatch.setattr(settings, "EMAIL_DELIVERY_BACKEND", REFUSING)
     for _ in range(5):
         relay.retry_unsent()
     message.refresh_from_db()

@@ -152,8 +152,49 @@ def test_unknown_search_backend_is_refused():
 
 
 def test_smtp_email_when_a_host_is_configured():
+    """Emails are queued (home/mail.py); the worker sends them to the console
+    without a mail server, through SMTP with one."""
+    assert read_setting("settings.EMAIL_BACKEND") == "home.mail.QueuedEmailBackend"
     assert (
-        read_setting("settings.EMAIL_BACKEND") == "django.core.mail.backends.console.EmailBackend"
+        read_setting("settings.EMAIL_DELIVERY_BACKEND")
+        == "django.core.mail.backends.console.EmailBackend"
     )
-    value = read_setting("settings.EMAIL_BACKEND", EMAIL_HOST="smtp.example.org")
+    value = read_setting("settings.EMAIL_DELIVERY_BACKEND", EMAIL_HOST="smtp.example.org")
     assert value == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_the_site_address_follows_the_port_in_development():
+    """`PORT=8123 make run`: links in emails and the printed admin link use
+    the port the site is served on (make exports PORT)."""
+    value = read_setting("(settings.SITE_URL, settings.WAGTAILADMIN_BASE_URL)", PORT="8123")
+    assert value == "('http://127.0.0.1:8123', 'http://127.0.0.1:8123')"
+
+
+def test_site_url_from_the_environment_wins():
+    value = read_setting(
+        "(settings.SITE_URL, settings.WAGTAILADMIN_BASE_URL)",
+        PORT="8123",
+        SITE_URL="https://ess.example.org/",
+    )
+    assert value == "('https://ess.example.org', 'https://ess.example.org')"
+
+
+def test_production_site_url_defaults_to_https_on_the_first_allowed_host():
+    value = read_setting("settings.SITE_URL", "config.settings.production", **PROD_ENV)
+    assert value == "https://maison-ess.example.org"
+
+
+def test_production_requires_two_factor_authentication_for_administration():
+    assert (
+        read_setting("settings.ADMIN_2FA_REQUIRED", "config.settings.production", **PROD_ENV)
+        == "True"
+    )
+    assert (
+        read_setting(
+            "settings.ADMIN_2FA_REQUIRED",
+            "config.settings.production",
+            **PROD_ENV,
+            ADMIN_2FA_REQUIRED="0",
+        )
+        == "False"
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -34,7 +35,9 @@ def test_ensure_admin_prints_the_real_address_and_the_password_once():
     assert "http://127.0.0.1:8123/admin/" in first
     assert "8000" not in first
     password = printed_password(first)
-    assert authenticate(username="admin", password=password).is_superuser
+    assert authenticate(
+        RequestFactory().post("/admin/login/"), username="admin", password=password
+    ).is_superuser
 
     second = run("ensure_admin", "--site-url", "http://127.0.0.1:8123")
     assert "http://127.0.0.1:8123/admin/" in second
@@ -49,8 +52,12 @@ def test_reset_password_gives_the_admin_a_new_password_printed_once():
     new = printed_password(output)
     assert new != old
     assert "http://127.0.0.1:8123/admin/" in output
-    assert authenticate(username="admin", password=old) is None
-    assert authenticate(username="admin", password=new).is_superuser
+    assert (
+        authenticate(RequestFactory().post("/admin/login/"), username="admin", password=old) is None
+    )
+    assert authenticate(
+        RequestFactory().post("/admin/login/"), username="admin", password=new
+    ).is_superuser
 
 
 @pytest.mark.django_db
@@ -65,6 +72,7 @@ def test_migrate_summary_on_an_up_to_date_database_prints_one_line():
     assert run("migrate_summary").splitlines() == ["Base de données : à jour"]
 
 
+@pytest.mark.django_db
 def test_migrate_summary_on_a_new_database_counts_the_migrations(tmp_path):
     """A new SQLite file, in a subprocess: every migration applied, one line;
     the second run finds nothing to do."""
@@ -114,11 +122,14 @@ def make_dry_run(*args: str) -> str:
     return result.stdout
 
 
-def test_make_run_passes_the_port_to_the_admin_link_and_sums_up_migrations():
+def test_make_run_sets_up_the_site_address_and_sums_up_migrations():
+    """The port reaches the settings' SITE_URL through the environment (see
+    test_settings: test_the_site_address_follows_the_port_in_development)."""
     commands = make_dry_run("run", "PORT=8123")
     assert "manage.py migrate_summary" in commands
     assert "manage.py migrate --noinput" not in commands
-    assert "manage.py ensure_admin --site-url http://127.0.0.1:8123" in commands
+    assert "manage.py configure_site" in commands
+    assert "manage.py ensure_admin" in commands
     assert "bin/serve 8123" in commands
 
 
@@ -130,4 +141,4 @@ def test_make_run_v1_shows_every_migration():
 
 def test_make_admin_password_resets_the_local_admin_password():
     commands = make_dry_run("admin-password", "PORT=8123")
-    assert "manage.py ensure_admin --reset-password --site-url http://127.0.0.1:8123" in commands
+    assert "manage.py ensure_admin --reset-password" in commands

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
 from home.roles import ADMINISTRATORS, EDITORS, MODERATORS
@@ -37,7 +38,14 @@ def test_an_editorial_account_joins_its_group_and_gets_a_password_printed_once(c
     assert not user.is_superuser and not user.is_staff
     passwords = re.findall(r"mot de passe : (\S+)", output)
     assert len(passwords) == 1
-    assert authenticate(username="camille@example.org", password=passwords[0]) == user
+    assert (
+        authenticate(
+            RequestFactory().post("/admin/login/"),
+            username="camille@example.org",
+            password=passwords[0],
+        )
+        == user
+    )
     client.force_login(user)
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
 
@@ -50,7 +58,14 @@ def test_a_password_from_the_environment_is_used_and_never_printed(monkeypatch):
     )  # fmt: skip
     assert "une-phrase-de-passe-assez-longue" not in output
     assert "mot de passe" not in output
-    assert authenticate(username="lou", password="une-phrase-de-passe-assez-longue") == user
+    assert (
+        authenticate(
+            RequestFactory().post("/admin/login/"),
+            username="lou",
+            password="une-phrase-de-passe-assez-longue",
+        )
+        == user
+    )
 
 
 def test_a_partner_account_has_no_group_no_password_and_no_admin_access(client):

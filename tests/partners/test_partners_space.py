@@ -89,6 +89,25 @@ def test_login_requests_are_rate_limited(client):
     )
 
 
+def test_one_address_gets_at_most_three_links_an_hour_whoever_asks(client):
+    actor = make_actor("Espace Fiche Boîte Pleine")
+    partner = make_user("espace-boite", partner_of=[actor])
+    sent = []
+    for number in range(5):
+        mail.outbox.clear()
+        # From five addresses: the per-IP limit is not what stops it.
+        response = client.post(
+            reverse("partners:space_login"),
+            {"email": partner.email},
+            REMOTE_ADDR=f"198.51.100.{number + 1}",
+        )
+        # The same answer every time: nothing tells whether a link left.
+        assert response.status_code == 200
+        assert "Si cette adresse correspond à un compte partenaire" in response.content.decode()
+        sent.append(len(mail.outbox))
+    assert sent == [1, 1, 1, 0, 0]
+
+
 def test_logout_needs_a_post(client):
     actor = make_actor("Espace Fiche Sortie")
     client.force_login(make_user("espace-sortie", partner_of=[actor]))
