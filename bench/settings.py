@@ -23,8 +23,14 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 SECRET_KEY = "bench-only-insecure-key-never-used-anywhere-else-4f0c9a7e2d1b"  # noqa: S105
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Local files whatever the environment says (S3...), the private storage
+# of proposals' uploads included.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(_BASE_DIR / "var" / "bench" / "private")},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,3 +22,16 @@ class CallsForProjectsConfig(AppConfig):
 
         ACTOR_SECTIONS.register("calls", actor_calls_section, order=10)
         HOME_SECTIONS.register("calls", home_calls_section, order=10)
+
+        # The listing a visitor may follow by email (the alerts app).
+        from home.registry import ALERT_SOURCES, AlertSource
+
+        ALERT_SOURCES.register(
+            AlertSource(
+                "calls",
+                _("Appels à projets"),
+                filterset="calls_for_projects.filters.CallFilterSet",
+                scope_model="calls_for_projects.CallsIndexPage",
+                order=10,
+            )
+        )

@@ -11,6 +11,7 @@ from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from directory import geo
+from home.admin_listing import PageTypeIndexView
 
 from . import status as st
 from . import vocab
@@ -40,6 +41,7 @@ class CallPageFilterSet(PageFilterSet):
 
 
 class CallPageListingViewSet(PageListingViewSet):
+    index_view_class = PageTypeIndexView
     model = CallForProjectsPage
     icon = "date"
     menu_label = _("Appels à projets")

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path(_("themes/"), home_views.theme_index, name="theme_index"),
     path(_("themes/<slug:slug>/"), home_views.theme_detail, name="theme_detail"),
     path("", include("partners.urls")),
+    path("", include("alerts.urls")),
     # Wagtail's page serving must stay last: it catches every other path.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -14,3 +14,16 @@ class ConventionsConfig(AppConfig):
         from .sections import ORDER, conventions_of_actor
 
         ACTOR_SECTIONS.register("conventions", conventions_of_actor, order=ORDER)
+
+        # The listing a visitor may follow by email (the alerts app).
+        from home.registry import ALERT_SOURCES, AlertSource
+
+        ALERT_SOURCES.register(
+            AlertSource(
+                "conventions",
+                _("Conventions de partenariat"),
+                filterset="conventions.filters.ConventionFilterSet",
+                scope_model="conventions.ConventionIndexPage",
+                order=50,
+            )
+        )

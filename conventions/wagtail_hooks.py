@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
-from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
+from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from directory.models import ActorPage
+from home.admin_listing import PageTypeIndexView
 
 from . import status as lifecycle
 from .models import ConventionPage
@@ -41,7 +42,7 @@ class ConventionPageFilterSet(PageFilterSet):
         return queryset.with_status(value, lifecycle.paris_today())
 
 
-class ConventionIndexView(IndexView):
+class ConventionIndexView(PageTypeIndexView):
     def get_base_queryset(self):
         # The authority column without a query per row.
         return super().get_base_queryset().select_related("authority")

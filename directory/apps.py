@@ -12,3 +12,16 @@ class DirectoryConfig(AppConfig):
         from .notifications import connect_notifiers
 
         connect_notifiers()
+
+        # The listing a visitor may follow by email (the alerts app).
+        from home.registry import ALERT_SOURCES, AlertSource
+
+        ALERT_SOURCES.register(
+            AlertSource(
+                "directory",
+                _("Annuaire des acteurs"),
+                filterset="directory.filters.DirectoryFilterSet",
+                scope_model="directory.DirectoryIndexPage",
+                order=20,
+            )
+        )

@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
-from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
+from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets import BooleanRadioSelect, HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from home.admin_listing import PageTypeIndexView
 
 from . import admin_views, geo
 from .kinds import GROUP_LABELS, KIND_CHOICES
@@ -53,7 +55,7 @@ class ActorPageFilterSet(PageFilterSet):
         return queryset.listed_in(region=value)
 
 
-class ActorIndexView(IndexView):
+class ActorIndexView(PageTypeIndexView):
     """The listing, with a button to the CSV import for those who may use it."""
 
     @cached_property

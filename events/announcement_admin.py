@@ -23,6 +23,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from directory import geo
+from home.admin_listing import PageTypeIndexView
 from home.roles import ADMINISTRATORS, MODERATORS
 
 from . import vocab
@@ -79,6 +80,7 @@ class ExpiryColumn(Column):
 
 
 class AnnouncementPageListingViewSet(PageListingViewSet):
+    index_view_class = PageTypeIndexView
     model = AnnouncementPage
     icon = "clipboard-list"
     menu_label = _("Petites annonces")

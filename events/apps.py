@@ -63,3 +63,25 @@ class EventsConfig(AppConfig):
 
         HIDDEN_PAGES.register("expired-announcements", expired_announcements)
         register_role_setup(setup_announcement_roles)
+
+        # The listings a visitor may follow by email (the alerts app).
+        from home.registry import ALERT_SOURCES, AlertSource
+
+        ALERT_SOURCES.register(
+            AlertSource(
+                "events",
+                _("Agenda"),
+                filterset="events.filters.EventFilterSet",
+                scope_model="events.AgendaIndexPage",
+                order=30,
+            )
+        )
+        ALERT_SOURCES.register(
+            AlertSource(
+                "announcements",
+                _("Petites annonces"),
+                filterset="events.announcement_filters.AnnouncementFilterSet",
+                scope_model="events.AnnouncementIndexPage",
+                order=40,
+            )
+        )

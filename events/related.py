@@ -166,7 +166,11 @@ def network_events_section(network_page, request):
     before their minutes exist), then the last ones held, linked to their
     minutes once published. Three queries."""
     now = timezone.now()
-    events = live_events(network=network_page).select_related("minutes")
+    # In the page's locale: the English copies of the events name the French
+    # network page too (home/locales.py).
+    events = live_events(locale_id=network_page.locale_id, network=network_page).select_related(
+        "minutes"
+    )
     found = current_and_past(events, now)
     if not (found["upcoming"] or found["past"]):
         return None
@@ -180,7 +184,7 @@ def call_events_section(call, request):
     """The events related to a call (information sessions, prize-givings):
     those to come, then the last ones held. Three queries."""
     now = timezone.now()
-    found = current_and_past(live_events(related_calls=call), now)
+    found = current_and_past(live_events(locale_id=call.locale_id, related_calls=call), now)
     if not (found["upcoming"] or found["past"]):
         return None
     return {"template": "events/sections/call.html", "stylesheets": ["css/events.css"], **found}

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
-from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
+from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets import HeaderButton
 
 from directory import geo
+from home.admin_listing import PageTypeIndexView
 
 from . import admin_views, vocab
 from .models import EventPage
@@ -52,7 +53,7 @@ class EventPageFilterSet(PageFilterSet):
         return queryset.filter(id__in=matching.values("pk"))
 
 
-class EventIndexView(IndexView):
+class EventIndexView(PageTypeIndexView):
     """Each row annotated with its time status at the time of the request:
     one SQL expression, no query per row."""
 

@@ -9,7 +9,9 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from .cache import connect_all
+        from .locales import connect as connect_locales
         from .roles import register_account_roles
 
         connect_all()
+        connect_locales()
         register_account_roles()

@@ -23,6 +23,11 @@ def _setting(name: str) -> int:
     return int(getattr(settings, f"PARTNERS_{name}", DEFAULTS[name]))
 
 
+def window_minutes() -> int:
+    """The per-IP window in minutes, for the « try again later » messages."""
+    return max(_setting("RATE_WINDOW") // 60, 1)
+
+
 def client_ip(request) -> str:
     """REMOTE_ADDR, unless PARTNERS_TRUSTED_PROXY_COUNT says how many
     reverse proxies we trust to append to X-Forwarded-For (then the address

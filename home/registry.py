@@ -49,10 +49,15 @@ class SectionRegistry:
         self._sections[key] = Section(key, func, order)
 
     def sections(self, obj, request) -> list[dict[str, Any]]:
-        """The non-empty sections for `obj` (a page), in order."""
+        """The non-empty sections for `obj` (a page), in order. On a page in
+        English, the rows of other pages still name its French source: the
+        sections get a stand-in with the source's key (home/locales.py)."""
+        from home.locales import relations_subject
+
+        subject = relations_subject(obj)
         found = []
         for section in sorted(self._sections.values(), key=lambda s: (s.order, s.key)):
-            context = section.func(obj, request)
+            context = section.func(subject, request)
             if context:
                 found.append({"key": section.key, **context})
         return found
@@ -159,3 +164,66 @@ class AccountRoleRegistry:
 
 
 ACCOUNT_ROLES = AccountRoleRegistry()
+
+
+# --- Saved-search alert sources ------------------------------------------------------
+#
+# The listings a visitor may follow by email (the `alerts` app): each listing
+# app registers, in its `AppConfig.ready()`, its key, its label, its filter
+# set and the page model that scopes it, as dotted paths (nothing imported
+# before it is needed):
+#
+#     ALERT_SOURCES.register(AlertSource(
+#         "calls", _("Appels à projets"),
+#         filterset="calls_for_projects.filters.CallFilterSet",
+#         scope_model="calls_for_projects.CallsIndexPage",
+#     ))
+#
+# An alert stores the key, the scope page and the filter set's normalised
+# query string; its digest runs the same filter set again.
+
+
+@dataclass(frozen=True)
+class AlertSource:
+    key: str
+    label: Any
+    # Dotted path of the listing's `ListingFilterSet` subclass.
+    filterset: str
+    # "app_label.ModelName" of the page that scopes the listing (its index).
+    scope_model: str
+    order: int = 100
+
+    def filterset_class(self):
+        from django.utils.module_loading import import_string
+
+        return import_string(self.filterset)
+
+    def scope_model_class(self):
+        from django.apps import apps
+
+        return apps.get_model(self.scope_model)
+
+
+class AlertSourceRegistry:
+    def __init__(self):
+        self._sources: dict[str, AlertSource] = {}
+
+    def __repr__(self) -> str:
+        return f"<AlertSourceRegistry: {', '.join(self._sources)}>"
+
+    def register(self, source: AlertSource) -> None:
+        self._sources[source.key] = source
+
+    def get(self, key) -> AlertSource | None:
+        return self._sources.get(key) if isinstance(key, str) else None
+
+    def sources(self) -> list[AlertSource]:
+        return sorted(self._sources.values(), key=lambda s: (s.order, s.key))
+
+    def for_filterset(self, filterset_class) -> AlertSource | None:
+        """The source whose filter set is `filterset_class` (exactly)."""
+        path = f"{filterset_class.__module__}.{filterset_class.__qualname__}"
+        return next((s for s in self._sources.values() if s.filterset == path), None)
+
+
+ALERT_SOURCES = AlertSourceRegistry()

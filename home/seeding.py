@@ -301,11 +301,20 @@ def upsert_translation(
 ) -> Page:
     """The translation of `source` in `locale`, made with copy_for_translation
     when missing and then filled with `fields` (which may include its slug).
-    An existing translation belongs to its editors, as in `upsert_page`."""
+    An existing translation belongs to its editors, as in `upsert_page`.
+
+    Where the page is still an alias of the source (the synchronised tree of
+    home/locales.py gives every French page one), the alias becomes the
+    translation, as when an editor translates it in the admin."""
     translation = source.get_translation_or_none(locale)
-    created = translation is None
-    if created:
+    created = translation is None or translation.alias_of_id is not None
+    if translation is None:
         translation = source.copy_for_translation(locale)
+    elif translation.alias_of_id is not None:
+        # Marked changed, so that `upsert_page` publishes its first revision.
+        translation.alias_of_id = None
+        translation.has_unpublished_changes = True
+        translation.save(update_fields=["alias_of_id", "has_unpublished_changes"], clean=False)
     return upsert_page(
         report,
         translation.get_parent(),

@@ -5,7 +5,9 @@ from wagtail.models import Page
 
 class AllLocalesSitemap(Sitemap):
     """Wagtail's sitemap lists the default locale's tree only; with one tree
-    per language we list the site root's every translation."""
+    per language we list the site root's every translation. Aliases (pages
+    not translated yet, home/locales.py) are left out: their content is
+    their French page's, listed once."""
 
     def items(self):
         site = self.get_wagtail_site()
@@ -16,7 +18,7 @@ class AllLocalesSitemap(Sitemap):
         return (
             Page.objects.live()
             .public()
-            .filter(in_trees)
+            .filter(in_trees, alias_of__isnull=True)
             .order_by("path")
             .defer_streamfields()
             .specific()

@@ -13,3 +13,16 @@ class NetworkMinutesConfig(AppConfig):
         from .related import meetings_of_actor
 
         ACTOR_SECTIONS.register("meetings", meetings_of_actor, order=20)
+
+        # A network's minutes, which a visitor may follow by email (the alerts app).
+        from home.registry import ALERT_SOURCES, AlertSource
+
+        ALERT_SOURCES.register(
+            AlertSource(
+                "minutes",
+                _("Comptes rendus de réseaux"),
+                filterset="network_minutes.filters.MinutesFilterSet",
+                scope_model="network_minutes.NetworkPage",
+                order=60,
+            )
+        )

@@ -10,6 +10,8 @@ from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, P
 from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
+from home.admin_listing import PageTypeIndexView
+
 from .models import MeetingMinutesPage, NetworkPage
 
 
@@ -53,6 +55,7 @@ class MinutesAdminFilterSet(PageFilterSet):
 
 
 class MinutesListingViewSet(PageListingViewSet):
+    index_view_class = PageTypeIndexView
     model = MeetingMinutesPage
     icon = "doc-full-inverse"
     menu_label = _("Comptes rendus")

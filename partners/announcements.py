@@ -256,4 +256,6 @@ def announcements_of_actors(actor_ids) -> list:
     if not actor_ids:
         return []
     model = _model_module().AnnouncementPage
-    return list(model.objects.live().current().filter(actor_id__in=actor_ids).newest_first())
+    # The source pages (an English alias copies the fiche but is not edited).
+    announcements = model.objects.live().current().filter(actor_id__in=actor_ids)
+    return list(announcements.filter(alias_of__isnull=True).newest_first())

@@ -653,11 +653,14 @@ def organiser_roles() -> tuple[str, ...]:
 
 
 def own_events(actor_ids):
-    """Published events one of these fiches organises or co-organises."""
+    """Published events one of these fiches organises or co-organises (the
+    source pages: an English alias copies its organisers but is not edited)."""
     from events.models import EventOrganiser
 
     links = EventOrganiser.objects.filter(actor_id__in=actor_ids, role__in=organiser_roles())
-    return event_model().objects.live().filter(pk__in=links.values("event_id"))
+    return (
+        event_model().objects.live().filter(pk__in=links.values("event_id"), alias_of__isnull=True)
+    )
 
 
 def events_of_actors(actor_ids) -> list:

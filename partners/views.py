@@ -69,7 +69,7 @@ def _rate_limited(request):
     return render(
         request,
         "partners/rate_limited.html",
-        {"window_minutes": max(conf.get("RATE_WINDOW") // 60, 1), "unavailable": unavailable},
+        {"window_minutes": ratelimit.window_minutes(), "unavailable": unavailable},
         status=503 if unavailable else 429,
     )
 
@@ -267,7 +267,11 @@ class ActorProposal(ProposalFormView):
     def load(self, page_id=None):
         if page_id is not None:
             live = ActorPage.objects.live().public()
-            self.target = self.actor = get_object_or_404(live, pk=page_id)
+            page = get_object_or_404(live, pk=page_id)
+            if page.alias_of_id:
+                # From an English alias: the proposal updates its French source.
+                page = get_object_or_404(live, pk=page.alias_of_id)
+            self.target = self.actor = page
 
 
 class CallProposal(ProposalFormView):

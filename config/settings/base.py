@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "conventions",
     "events",
     "partners",
+    "alerts",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -180,6 +181,16 @@ LANGUAGES = [("fr", "Français"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# English is synchronised from French (home/locales.py, docs/translation.md).
+# Machine translation is off unless DEEPL_AUTH_KEY is set (no outside
+# service is reachable by default): then wagtail-localize's editor offers
+# « Translate with DeepL ». Another service: set WAGTAILLOCALIZE_MACHINE_TRANSLATOR
+# to its class, as in wagtail-localize's documentation.
+if env_str("DEEPL_AUTH_KEY"):
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        "OPTIONS": {"AUTH_KEY": env_str("DEEPL_AUTH_KEY")},
+    }
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -143,13 +143,18 @@ def _language_links(context, home_only=False):
             home = homes.get(code)
             url = home.get_url(request) if home else None
         elif page is not None:
+            # An alias (a page not translated yet, home/locales.py) is reached
+            # by the switcher but is no translation for hreflang.
             translation = page_translations.get(code)
             if is_current:
                 in_preview = request is None or getattr(request, "is_preview", False)
                 url = page.get_url(request) if in_preview else request.get_full_path()
-                is_translation = bool(translation)
+                is_translation = _is_translation(translation)
             elif translation is not None:
-                url, is_translation = translation.get_url(request), True
+                url = translation.get_url(request)
+                if url and request is not None and not getattr(request, "is_preview", False):
+                    url += _same_route(page.get_url(request), request)
+                is_translation = _is_translation(translation)
             elif code in homes:
                 url = homes[code].get_url(request)
         elif request is not None:
@@ -157,6 +162,60 @@ def _language_links(context, home_only=False):
         if url:
             links.append(LanguageLink(code, name, url, is_current, is_translation))
     return links
+
+
+def _is_translation(page) -> bool:
+    """A page in a language shows that language's content: it exists and is
+    not an alias of a page in another language."""
+    return page is not None and not page.alias_of_id
+
+
+def _same_route(page_url, request) -> str:
+    """What the current address adds to its page's own: a routable page's
+    sub-route (« carte/ », « flux/rss/ ») and the query string (a listing's
+    filters), so that switching language keeps the view and the filters.
+    Sub-routes are the same in every language."""
+    path = request.path
+    route = path[len(page_url) :] if page_url and path.startswith(page_url) else ""
+    query = request.META.get("QUERY_STRING", "")
+    return route + (f"?{query}" if query else "")
+
+
+def _untranslated_source(context):
+    """The page that an alias being shown copies when it copies a page of
+    another language (its content is that language's), else None. Read from
+    the translations already fetched for the language links: no query."""
+    page = _page_from_context(context)
+    if page is None or not page.alias_of_id:
+        return None
+    _homes, page_translations = _translations(context)
+    for translation in page_translations.values():
+        if translation.pk == page.alias_of_id and translation.locale_id != page.locale_id:
+            return translation
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def untranslated_language(context) -> str:
+    """The language code of the content when the page shown is not translated
+    yet (an alias of a page in another language: « fr »), else "". base.html
+    then says so above the content and marks the content with `lang`."""
+    source = _untranslated_source(context)
+    return source.locale.language_code if source is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """The absolute URL of the page's canonical address: the page itself, or
+    the page it shows when it is not translated yet, so that search engines
+    index the original rather than its copy."""
+    page = _page_from_context(context)
+    source = _untranslated_source(context) or page
+    request = context.get("request")
+    url = source.get_url(request) if source is not None else None
+    if request is None:
+        return url or ""
+    return request.build_absolute_uri(url if url is not None else request.path)
 
 
 @register.inclusion_tag("includes/language_links.html", takes_context=True)

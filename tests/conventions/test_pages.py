@@ -454,7 +454,10 @@ def test_english_translation_keeps_the_synchronised_facts(client, conventions, e
     from wagtail_localize.models import TranslationSource
 
     page = conventions["approved"]
-    page.get_parent().copy_for_translation(en, copy_parents=True).save_revision().publish()
+    from home.seeding import SeedReport, upsert_translation
+
+    # The index exists in English (an alias, issue 14): it becomes a translation.
+    upsert_translation(SeedReport(), page.get_parent(), en, {})
     source, _created = TranslationSource.get_or_create_from_instance(page)
     english, _created = source.create_or_update_translation(en, fallback=True)
     english.save_revision().publish()
@@ -469,8 +472,10 @@ def test_english_translation_keeps_the_synchronised_facts(client, conventions, e
     html = client.get(english.url).text
     assert '<html lang="en"' in html
     assert "Partners" in html and "Approved" in html
+    # The English listing: this translation, and the aliases of the others.
     listing = client.get(english.get_parent().url)
-    assert titles(listing) == [english.title]
+    assert english.title in titles(listing)
+    assert len(titles(listing)) == len(titles(client.get(page.get_parent().url)))
 
 
 # --- Directory fiches -----------------------------------------------------------

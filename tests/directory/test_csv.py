@@ -489,13 +489,13 @@ def test_an_import_sends_each_moderator_one_email_for_the_whole_file(
     assert "5 fiches acteurs à relire" in message.subject
     assert "Rémi Dacteur" in message.body
     for n in range(5):
-        page = ActorPage.objects.get(slug=f"a-relire-{n}")
+        page = ActorPage.objects.get(locale__language_code="fr", slug=f"a-relire-{n}")
         assert f"Fiche à relire {n} : " in message.body
         assert f"/admin/pages/{page.pk}/edit/" in message.body
 
     # Outside an import, a submission is notified by Wagtail as usual.
     mailoutbox.clear()
-    page = ActorPage.objects.get(slug="a-relire-0")
+    page = ActorPage.objects.get(locale__language_code="fr", slug="a-relire-0")
     page.current_workflow_state.cancel(user=editor)
     page.get_workflow().start(page, editor)
     assert len(mailoutbox) == 1 and "Fiche à relire 0" in mailoutbox[0].subject

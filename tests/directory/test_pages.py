@@ -347,9 +347,11 @@ def test_empty_state_offers_a_reset(client, index, actors):
 
 
 def test_an_empty_directory_without_filters_does_not_speak_of_criteria(client, home_en):
-    """The English directory has no actor yet: without any filter, it says
-    nothing is published, not that « these criteria » match nothing."""
-    response = client.get("/en/directory/")
+    """An English directory without actors (the site's own lists every French
+    actor since issue 14): without any filter, it says nothing is published,
+    not that « these criteria » match nothing."""
+    empty_index = DirectoryIndexPageFactory(parent=home_en, title="Empty", slug="empty-directory")
+    response = client.get(empty_index.url)
     assert response.status_code == 200
     empty = response.text.split('class="listing-empty"', 1)[1]
     assert "No actor is published in the directory yet." in empty

@@ -65,7 +65,7 @@ RTES_CONTACTS = {
 
 
 def actor(slug: str) -> ActorPage:
-    return ActorPage.objects.get(slug=slug)
+    return ActorPage.objects.get(locale__language_code="fr", slug=slug)
 
 
 @pytest.fixture
@@ -168,7 +168,9 @@ def test_only_the_auberive_fiche_is_a_draft():
     auberive = actor("communaute-de-communes-auberive-vingeanne-montsaugeonnais")
     assert auberive.is_draft_fiche
     assert not any([auberive.panorama, auberive.budget, auberive.programme])
-    drafts = ActorPage.objects.filter(is_draft_fiche=True).values_list("slug", flat=True)
+    drafts = ActorPage.objects.filter(locale__language_code="fr", is_draft_fiche=True).values_list(
+        "slug", flat=True
+    )
     assert list(drafts) == [auberive.slug]
 
 
@@ -218,7 +220,11 @@ def test_nothing_is_invented():
     assert not ActorPage.objects.exclude(email="").exists()
     assert not ActorPage.objects.exclude(phone="").exists()
     assert not ActorContact.objects.exclude(email="").exists()
-    websites = ActorPage.objects.exclude(website="").values_list("slug", "website")
+    websites = (
+        ActorPage.objects.filter(locale__language_code="fr")
+        .exclude(website="")
+        .values_list("slug", "website")
+    )
     assert list(websites) == [("amd-92", "http://www.amd92.fr")]
 
 
@@ -288,7 +294,7 @@ def test_organisation_places_and_elected_representatives():
 
 
 def test_sceaux_valley_projects_are_citizen_projects_in_sceaux():
-    projects = ActorPage.objects.filter(kind="projet-citoyen")
+    projects = ActorPage.objects.filter(locale__language_code="fr", kind="projet-citoyen")
     assert projects.count() == 13  # UP Sceaux and the twelve example projects
     assert set(projects.values_list("city", flat=True)) == {"Sceaux"}
     titles = set(projects.values_list("title", flat=True))

@@ -269,7 +269,7 @@ def test_the_admin_form_refuses_a_bad_expiry(
     data["expires_on"] = (today + 30 * DAY).isoformat()
     response = client.post(url, data)
     assert response.status_code == 302
-    page = AnnouncementPage.objects.get(slug="local-a-louer")
+    page = AnnouncementPage.objects.get(locale__language_code="fr", slug="local-a-louer")
     assert page.expires_on == today + 30 * DAY
 
 

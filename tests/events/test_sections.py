@@ -263,7 +263,9 @@ def test_network_page_lists_its_meetings_as_events(client, reseau_92, make_event
         past, ["Réseau 92 ESS : prochaine réunion", "Réseau 92 ESS : première réunion"]
     ) == ["Réseau 92 ESS : prochaine réunion", "Réseau 92 ESS : première réunion"]
     assert "premier trimestre 2016" in item(past, "Réseau 92 ESS : prochaine réunion")
-    minutes = MeetingMinutesPage.objects.get(slug="2015-11-27-premiere-reunion")
+    minutes = MeetingMinutesPage.objects.get(
+        locale__language_code="fr", slug="2015-11-27-premiere-reunion"
+    )
     assert f'href="{minutes.url}"' in past
     assert "Lire le compte rendu" in item(past, "Réseau 92 ESS : première réunion")
     assert "Lire le compte rendu" not in item(past, "Réseau 92 ESS : prochaine réunion")

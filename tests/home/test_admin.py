@@ -35,7 +35,7 @@ def page_form(themes):
 def test_editor_creates_a_page_with_themes_from_the_vocabulary(admin_client, home_fr):
     response = admin_client.post(create_url(home_fr), page_form("Circuits courts, Emploi"))
     assert response.status_code == 302, response.context["form"].errors
-    page = StandardPage.objects.get(slug="circuits-courts-sceaux")
+    page = StandardPage.objects.get(locale__language_code="fr", slug="circuits-courts-sceaux")
     assert set(page.themes.values_list("slug", flat=True)) == {"circuits-courts", "emploi"}
     assert not page.live  # saved as a draft, to go through review
 
@@ -44,7 +44,7 @@ def test_editors_cannot_grow_the_vocabulary_from_a_page_form(admin_client, home_
     themes_before = Theme.objects.count()
     response = admin_client.post(create_url(home_fr), page_form("Thème inventé, Emploi"))
     assert response.status_code == 302
-    page = StandardPage.objects.get(slug="circuits-courts-sceaux")
+    page = StandardPage.objects.get(locale__language_code="fr", slug="circuits-courts-sceaux")
     assert list(page.themes.values_list("slug", flat=True)) == ["emploi"]
     assert Theme.objects.count() == themes_before
 
@@ -63,5 +63,5 @@ def test_admin_screens_open(admin_client, url):
 
 
 def test_page_edit_form_opens(admin_client):
-    page = StandardPage.objects.get(slug="sceaux-valley")
+    page = StandardPage.objects.get(locale__language_code="fr", slug="sceaux-valley")
     assert admin_client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).status_code == 200

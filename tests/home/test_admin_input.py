@@ -17,12 +17,7 @@ pytestmark = pytest.mark.django_db
 
 CONTROL = "caractères de contrôle invisibles"
 
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("chef-saisie", "saisie@example.org", "x")
-    client.force_login(user)
-    return client
+# `admin_client`: pytest-django's, logged in as a superuser.
 
 
 def test_every_page_type_and_snippet_uses_the_checking_forms():

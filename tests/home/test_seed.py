@@ -19,7 +19,7 @@ def test_seed_builds_the_site_tree(home_fr, home_en):
     assert isinstance(home_fr, HomePage) and home_fr.locale.language_code == "fr"
     assert home_en.locale.language_code == "en"
     assert home_en.translation_key == home_fr.translation_key
-    valley = StandardPage.objects.get(slug="sceaux-valley")
+    valley = StandardPage.objects.get(locale__language_code="fr", slug="sceaux-valley")
     assert valley.get_parent().pk == home_fr.pk
     assert valley.live
 
@@ -47,7 +47,7 @@ def test_running_the_seed_twice_changes_nothing(capsys):
 
 
 def test_seed_leaves_editors_changes_alone(publish):
-    valley = StandardPage.objects.get(slug="sceaux-valley")
+    valley = StandardPage.objects.get(locale__language_code="fr", slug="sceaux-valley")
     valley.introduction = "Modifié par la rédaction"
     publish(valley)
     call_command("load_seed_content", verbosity=0)
@@ -56,7 +56,7 @@ def test_seed_leaves_editors_changes_alone(publish):
 
 
 def test_seed_update_restores_a_page_with_a_new_revision(publish):
-    valley = StandardPage.objects.get(slug="sceaux-valley")
+    valley = StandardPage.objects.get(locale__language_code="fr", slug="sceaux-valley")
     valley.introduction = "Modifié"
     publish(valley)
     revisions = valley.revisions.count()
@@ -181,10 +181,12 @@ def test_saving_a_seeded_page_untouched_changes_no_field(client, django_user_mod
 
 
 def test_seed_rich_text_carries_the_editor_block_keys(db):
-    call = Page.objects.get(slug="courts-circuits").specific
+    call = Page.objects.get(locale__language_code="fr", slug="courts-circuits").specific
     assert call.description.startswith("<p data-block-key=")
     assert call.eligible_examples == ""  # empty stays empty, as the editor saves it
-    minutes = Page.objects.get(slug="2015-11-27-premiere-reunion").specific
+    minutes = Page.objects.get(
+        locale__language_code="fr", slug="2015-11-27-premiere-reunion"
+    ).specific
     discussion = minutes.agenda[0].value["discussion"].source
     assert discussion.startswith("<p data-block-key=")
 
@@ -197,7 +199,7 @@ def test_seed_update_leaves_unchanged_pages_without_a_new_revision(capsys):
 
 
 def test_seed_update_restores_rich_text_as_the_editor_saves_it(publish):
-    network = Page.objects.get(slug="reseau-92-ess").specific
+    network = Page.objects.get(locale__language_code="fr", slug="reseau-92-ess").specific
     network.description = "<p>Modifié</p>"
     publish(network)
     call_command("load_seed_content", "--update", verbosity=0)

@@ -24,7 +24,9 @@ def test_minutes_listing_filters_by_network_and_year(admin_client):
     assert "Réunion du vendredi 27 novembre 2015" in html
     assert "Comité partenarial de l&#x27;ESS du 20 mars 2012" in html
 
-    essonne = NetworkPage.objects.get(slug="comite-partenarial-ess-essonne")
+    essonne = NetworkPage.objects.get(
+        locale__language_code="fr", slug="comite-partenarial-ess-essonne"
+    )
     html = admin_client.get(LISTING_URL, {"network": essonne.pk}).content.decode()
     assert "Comité partenarial de l&#x27;ESS du 20 mars 2012" in html
     assert "Réunion du vendredi 27 novembre 2015" not in html
@@ -42,7 +44,9 @@ def test_minutes_listing_ignores_bad_filter_values(admin_client):
 
 
 def test_minutes_edit_form_shows_the_inline_panels(admin_client):
-    page = MeetingMinutesPage.objects.get(slug="2015-11-27-premiere-reunion")
+    page = MeetingMinutesPage.objects.get(
+        locale__language_code="fr", slug="2015-11-27-premiere-reunion"
+    )
     response = admin_client.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -20,12 +20,16 @@ MINUTES_2012 = "/fr/reseaux/comite-partenarial-ess-essonne/2012-03-20-comite-par
 
 @pytest.fixture
 def minutes_2015(db):
-    return MeetingMinutesPage.objects.get(slug="2015-11-27-premiere-reunion")
+    return MeetingMinutesPage.objects.get(
+        locale__language_code="fr", slug="2015-11-27-premiere-reunion"
+    )
 
 
 @pytest.fixture
 def minutes_2012(db):
-    return MeetingMinutesPage.objects.get(slug="2012-03-20-comite-partenarial")
+    return MeetingMinutesPage.objects.get(
+        locale__language_code="fr", slug="2012-03-20-comite-partenarial"
+    )
 
 
 def text_of(page) -> str:
@@ -58,10 +62,12 @@ def test_index_pages_in_french_and_english(client, home_fr, home_en):
 
 
 def test_networks_link_the_directory(db):
-    reseau92 = NetworkPage.objects.get(slug="reseau-92-ess")
+    reseau92 = NetworkPage.objects.get(locale__language_code="fr", slug="reseau-92-ess")
     assert reseau92.network.slug == "reseau-92-ess"
     assert reseau92.host_organisation.slug == "amd-92"
-    essonne = NetworkPage.objects.get(slug="comite-partenarial-ess-essonne")
+    essonne = NetworkPage.objects.get(
+        locale__language_code="fr", slug="comite-partenarial-ess-essonne"
+    )
     assert essonne.host_organisation.slug == "conseil-general-de-lessonne"
 
 
@@ -222,10 +228,15 @@ def test_seed_participants_appear_on_their_directory_fiches(client):
 
 
 def test_seed_organisations_added_to_the_directory(db):
-    clichy = ActorPage.objects.get(slug="ville-de-clichy-la-garenne")
+    clichy = ActorPage.objects.get(locale__language_code="fr", slug="ville-de-clichy-la-garenne")
     assert clichy.kind == "commune" and clichy.departement == "92"
     assert "reseau-92-ess" in {n.slug for n in clichy.networks.all()}
-    assert ActorPage.objects.get(slug="agence-pour-leconomie-en-essonne").departement == "91"
+    assert (
+        ActorPage.objects.get(
+            locale__language_code="fr", slug="agence-pour-leconomie-en-essonne"
+        ).departement
+        == "91"
+    )
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,7 @@ def test_approving_a_new_structure_says_the_fiche_is_published_and_links_to_it(c
 
     response = _approve_in_edit_view(moderator, submission, note="Vérifiée.")
     assert response.status_code == 200
-    actor = ActorPage.objects.get(title="Structure Messages Fennec")
+    actor = ActorPage.objects.get(alias_of=None, title="Structure Messages Fennec")
     assert actor.live
     [message] = _messages(response)
     assert message["text"] == ACTOR_APPROVED
@@ -84,7 +84,7 @@ def test_approving_a_call_says_the_call_is_published_and_links_to_it(client, mod
     submission = Submission.objects.get(kind=Submission.Kind.CALL_NEW)
 
     response = _approve_in_edit_view(moderator, submission)
-    call = CallForProjectsPage.objects.get(title="Appel Messages Fennec")
+    call = CallForProjectsPage.objects.get(alias_of=None, title="Appel Messages Fennec")
     assert call.live
     [message] = _messages(response)
     assert message["text"] == CALL_APPROVED
@@ -115,7 +115,7 @@ def test_publishing_directly_says_what_was_published(client):
     )
     [message] = _messages(response)
     assert message["text"] == ACTOR_APPROVED
-    actor = ActorPage.objects.get(title="Structure Messages Okapi")
+    actor = ActorPage.objects.get(alias_of=None, title="Structure Messages Okapi")
     assert message["buttons"]["Voir en ligne"] == actor.url
 
     # Saving a note on an approved proposal publishes nothing new: Wagtail's

@@ -90,7 +90,9 @@ def test_a_public_announcement_is_moderated_then_published(client, announcements
     follow = reverse("partners:follow", args=[submission.follow_key])
     assert response.status_code == 302 and response["Location"].startswith(follow)
     assert submission.status == Submission.Status.PENDING
-    assert not AnnouncementPage.objects.filter(title="Bureau à partager à Sceaux").exists()
+    assert not AnnouncementPage.objects.filter(
+        alias_of=None, title="Bureau à partager à Sceaux"
+    ).exists()
     assert "Bureau à partager" not in client.get(announcements.url).content.decode()
     assert len(emails_to(SUBMITTER)) == 1 and "Nouvelle annonce" in emails_to(SUBMITTER)[0].body
 
@@ -98,7 +100,7 @@ def test_a_public_announcement_is_moderated_then_published(client, announcements
     assert "Nouvelle annonce" in staff.get(edit_url(submission)).content.decode()
     _approve(staff, submission)
     assert submission.status == Submission.Status.APPROVED
-    page = AnnouncementPage.objects.get(title="Bureau à partager à Sceaux")
+    page = AnnouncementPage.objects.get(alias_of=None, title="Bureau à partager à Sceaux")
     assert page.live and page.get_parent().pk == announcements.pk
     assert submission.result_page_id == page.pk
     assert page.kind == "offre" and page.category == "locaux"

@@ -74,11 +74,13 @@ def test_public_call_proposal_becomes_a_call_page_on_approval(client):
     assert response.status_code == 302
     submission = Submission.objects.get(kind=Submission.Kind.CALL_NEW)
     assert submission.document and submission.data["opens_on"] == "2027-01-10"
-    assert not CallForProjectsPage.objects.filter(title="Appel Colibri pour l'ESS").exists()
+    assert not CallForProjectsPage.objects.filter(
+        alias_of=None, title="Appel Colibri pour l'ESS"
+    ).exists()
     assert len(emails_to("camille.proposante@example.net")) == 1
 
     _approve(submission)
-    call = CallForProjectsPage.objects.get(title="Appel Colibri pour l'ESS")
+    call = CallForProjectsPage.objects.get(alias_of=None, title="Appel Colibri pour l'ESS")
     assert call.live and call.get_parent().pk == partner_calls.calls_index().pk
     assert call.opens_on == date(2027, 1, 10)
     assert timezone.localtime(call.deadline).hour == 12  # Paris time
@@ -139,7 +141,7 @@ def test_partner_proposes_a_call_for_their_organisation(client):
     assert response["Location"] == reverse("partners:space_submission", args=[submission.pk])
     assert submission.origin == Submission.Origin.PARTNER and submission.actor_id == actor.pk
     _approve(submission)
-    call = CallForProjectsPage.objects.get(title="Appel du Héron")
+    call = CallForProjectsPage.objects.get(alias_of=None, title="Appel du Héron")
     assert call.organisers.get().actor_id == actor.pk
 
 

@@ -183,7 +183,7 @@ def test_approval_publishes_public_copies_and_keeps_the_upload_private(storage_d
     response = moderator.post(workflow_action_url(submission, "approve"), {"comment": ""})
     assert response.status_code in (200, 302)
 
-    actor = ActorPage.objects.get(title="Structure Coffre Publiée")
+    actor = ActorPage.objects.get(alias_of=None, title="Structure Coffre Publiée")
     assert actor.live
     image = actor.logo
     document = actor.documents.get().document
@@ -204,7 +204,11 @@ def test_an_approved_document_is_served_by_wagtail(storage_dirs):
     submission = _propose_with_files(_client(), title="Structure Coffre Document")
     moderator = _client(make_user("coffre-document", role="moderation"))
     moderator.post(workflow_action_url(submission, "approve"), {"comment": ""})
-    document = ActorPage.objects.get(title="Structure Coffre Document").documents.get().document
+    document = (
+        ActorPage.objects.get(alias_of=None, title="Structure Coffre Document")
+        .documents.get()
+        .document
+    )
     response = _client().get(document.url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes()

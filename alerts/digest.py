@@ -1,0 +1,141 @@
+"""The digests: for each confirmed alert that is due, what its listing's
+filter set selects among the pages first published since the alert's
+watermark, in one email; nothing new, no email.
+
+Alerts that follow the same listing with the same filters are handled
+together: the filter set runs once for the group (over the oldest
+watermark of the group), each alert keeps the items newer than its own
+watermark, and the items shown are read in one query. So a run costs a
+fixed number of queries per group, plus one insert per email queued, one
+update per group (the watermarks) and its savepoint, whatever the number
+of pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+
+from home.registry import ALERT_SOURCES
+
+from . import services, subscriptions
+from .models import Alert
+
+logger = logging.getLogger(__name__)
+
+# An email lists at most this many items (then a link to the listing).
+MAX_ITEMS = 20
+# The most new items one group's run reads (newest first).
+MAX_MATCHES = 1000
+# The fields tried, in order, for the line under an item's title.
+LINE_FIELDS = ("summary", "introduction", "search_description")
+
+
+@dataclass
+class RunReport:
+    alerts: int = 0
+    emails: int = 0
+    groups: int = 0
+    errors: int = 0
+    sources: dict = field(default_factory=lambda: defaultdict(int))
+
+
+def item_line(page) -> str:
+    for name in LINE_FIELDS:
+        value = getattr(page, name, "")
+        if isinstance(value, str) and value.strip():
+            return Truncator(" ".join(value.split())).chars(200)
+    return ""
+
+
+def run(now=None, frequencies=None, stdout=None) -> RunReport:
+    """Send every due digest (of `frequencies`, default all) at `now`."""
+    now = now or timezone.now()
+    report = RunReport()
+    due = Alert.objects.due(now, frequencies).select_related("scope").order_by("pk")
+    groups: dict[tuple, list[Alert]] = defaultdict(list)
+    for alert in due:
+        groups[(alert.source, alert.scope_id, alert.query)].append(alert)
+    for (source_key, _scope, _query), alerts in groups.items():
+        report.groups += 1
+        report.alerts += len(alerts)
+        try:
+            with transaction.atomic():
+                sent = run_group(source_key, alerts, now)
+        except Exception:
+            # One listing's failure (a filter that no longer exists...) must
+            # not stop the others; its watermarks stay, it is tried next run.
+            report.errors += 1
+            logger.exception(
+                "Alert digest failed for %s (alerts %s)", source_key, [a.pk for a in alerts]
+            )
+            continue
+        report.emails += sent
+        report.sources[source_key] += sent
+    return report
+
+
+def run_group(source_key: str, alerts: list[Alert], now) -> int:
+    """Queue the digests of `alerts` (same listing, same filters), advance
+    their watermarks; the number of emails queued."""
+    source = ALERT_SOURCES.get(source_key)
+    ids = [alert.pk for alert in alerts]
+    if source is None:  # the listing is gone: nothing to send, ever
+        Alert.objects.filter(pk__in=ids).update(last_sent_at=now)
+        return 0
+    scope = alerts[0].scope
+    since = min(alert.last_sent_at for alert in alerts)
+    filterset = source.filterset_class()(QueryDict(alerts[0].query), scope=scope, now=now)
+    matches = list(
+        filterset.qs.filter(first_published_at__gt=since, first_published_at__lte=now)
+        .order_by("-first_published_at", "-pk")
+        .values_list("pk", "first_published_at")[:MAX_MATCHES]
+    )
+    per_alert = {}
+    wanted = set()
+    for alert in alerts:
+        new = [pk for pk, published in matches if published > alert.last_sent_at]
+        if new:
+            per_alert[alert.pk] = new
+            wanted.update(new[:MAX_ITEMS])
+    pages = {}
+    if wanted:
+        model = filterset.queryset.model
+        pages = {page.pk: page for page in model.objects.filter(pk__in=wanted).defer_streamfields()}
+    sent = 0
+    for alert in alerts:
+        new = per_alert.get(alert.pk)
+        if not new:
+            continue
+        items = [pages[pk] for pk in new[:MAX_ITEMS] if pk in pages]
+        send_digest(alert, items, len(new))
+        sent += 1
+    Alert.objects.filter(pk__in=ids).update(last_sent_at=now)
+    return sent
+
+
+def send_digest(alert: Alert, pages: list, total: int) -> None:
+    with translation.override(alert.language):
+        items = [
+            {"title": page.title, "url": page.get_full_url(), "line": item_line(page)}
+            for page in pages
+        ]
+        context = {
+            **services.email_context(alert),
+            "items": items,
+            "total": total,
+            "more": total - len(items),
+        }
+    subscriptions.send_subscriber_email(
+        "alerts/emails/digest",
+        context,
+        alert.email,
+        alert.language,
+        unsubscribe_url=services.unsubscribe_url(alert),
+    )

@@ -1,0 +1,106 @@
+import io
+import re
+import socket
+
+import pytest
+from django.core.management import call_command
+
+from calls_for_projects.factories import CallForProjectsPageFactory, CallsIndexPageFactory
+from calls_for_projects.models import CallForProjectsPage
+
+
+@pytest.fixture
+def calls_index(home_fr):
+    """An index of our own, so that seeded calls never count."""
+    return CallsIndexPageFactory(parent=home_fr, title="Appels suivis", slug="appels-suivis")
+
+
+@pytest.fixture
+def add_call():
+    def _add(index, **fields):
+        call = CallForProjectsPageFactory(parent=index, **fields)
+        call.save_revision().publish()
+        return CallForProjectsPage.objects.get(pk=call.pk)
+
+    return _add
+
+
+def subscribe_url(source, page_id, query=""):
+    from django.urls import reverse
+
+    url = reverse("alerts:subscribe", args=[source, page_id])
+    return f"{url}?{query}" if query else url
+
+
+def links_in(text: str) -> list[str]:
+    return re.findall(r"https?://\S+", text)
+
+
+@pytest.fixture
+def keep_test_connection(monkeypatch):
+    """The worker closes database connections between tasks (a long-running
+    process must); here it shares the test's connection and transaction."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+def run_worker():
+    call_command(
+        "db_worker",
+        "--backend", "mail", "--queue-name", "mail", "--batch",
+        "--no-startup-delay", "--no-reload", "--verbosity", "0",
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+
+
+class Inbox:
+    """What the SMTP server received, as parsed messages."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self):
+        from email import message_from_bytes
+        from email.policy import default
+
+        return [
+            message_from_bytes(e.original_content or e.content, policy=default)
+            for e in self.envelopes
+        ]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings, keep_test_connection):
+    """A real SMTP server (aiosmtpd) on a loopback port; the site's queue
+    put back (QueuedEmailBackend) and delivering to it over SMTP."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "home.mail.QueuedEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield inbox
+    finally:
+        controller.stop()
