@@ -81,7 +81,10 @@ class AccessibleFormMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if not isinstance(field.widget, (forms.CheckboxInput, forms.HiddenInput)):
+            # (Radio and checkbox groups are laid out by .field--choices.)
+            if not isinstance(
+                field.widget, (forms.CheckboxInput, forms.HiddenInput, forms.RadioSelect)
+            ):
                 field.widget.attrs.setdefault("class", "field__input")
 
     def full_clean(self):

@@ -44,6 +44,23 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _rate_limit_clock(monkeypatch):
+    """The rate limiter counts in fixed windows of the clock: a test posting
+    up to a limit must not see a window end halfway (home/ratelimit.py)."""
+    monkeypatch.setattr("home.ratelimit.time.time", lambda: 1_800_000_000.0)
+
+
+@pytest.fixture
+def mail_worker_connection(monkeypatch):
+    """The mail worker closes database connections between tasks (a
+    long-running process must); run in a test, it shares the test's
+    connection and transaction (tests/mail_backends.py `run_worker`)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
 @pytest.fixture
 def fr(db):
     return Locale.objects.get(language_code="fr")

@@ -1,9 +1,7 @@
-import io
 import re
 import socket
 
 import pytest
-from django.core.management import call_command
 
 from calls_for_projects.factories import CallForProjectsPageFactory, CallsIndexPageFactory
 from calls_for_projects.models import CallForProjectsPage
@@ -36,24 +34,6 @@ def links_in(text: str) -> list[str]:
     return re.findall(r"https?://\S+", text)
 
 
-@pytest.fixture
-def keep_test_connection(monkeypatch):
-    """The worker closes database connections between tasks (a long-running
-    process must); here it shares the test's connection and transaction."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-
-
-def run_worker():
-    call_command(
-        "db_worker",
-        "--backend", "mail", "--queue-name", "mail", "--batch",
-        "--no-startup-delay", "--no-reload", "--verbosity", "0",
-        stdout=io.StringIO(), stderr=io.StringIO(),
-    )  # fmt: skip
-
-
 class Inbox:
     """What the SMTP server received, as parsed messages."""
 
@@ -82,7 +62,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def smtp_server(settings, keep_test_connection):
+def smtp_server(settings, mail_worker_connection):
     """A real SMTP server (aiosmtpd) on a loopback port; the site's queue
     put back (QueuedEmailBackend) and delivering to it over SMTP."""
     from aiosmtpd.controller import Controller

@@ -12,7 +12,8 @@ from django.test import Client
 from alerts.models import Alert
 from calls_for_projects.models import CallForProjectsPage
 from home.sites import configure_default_site
-from tests.alerts.conftest import links_in, run_worker, subscribe_url
+from tests.alerts.conftest import links_in, subscribe_url
+from tests.mail_backends import run_worker
 
 pytestmark = pytest.mark.django_db
 

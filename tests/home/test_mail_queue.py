@@ -3,45 +3,26 @@ stores a task on the `mail` queue in the same transaction, the worker
 (`db_worker --backend mail`) sends it, a failure is tried again later and
 recorded where moderators see it."""
 
-import io
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.mail import send_mail
-from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from partners.models import Submission
+from tests.mail_backends import run_worker
 from tests.partners.helpers import actor_payload, propose_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_worker_connection")]
 
 QUEUED = {
     "EMAIL_BACKEND": "home.mail.QueuedEmailBackend",
     "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
 }
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection(monkeypatch):
-    """The worker closes database connections between tasks (a long-running
-    process must); here it shares the test's connection and transaction."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-
-
-def run_worker():
-    call_command(
-        "db_worker",
-        "--backend", "mail", "--queue-name", "mail", "--batch",
-        "--no-startup-delay", "--no-reload", "--verbosity", "0",
-        stdout=io.StringIO(), stderr=io.StringIO(),
-    )  # fmt: skip
 
 
 def queued():

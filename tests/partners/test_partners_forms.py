@@ -50,7 +50,7 @@ def _errors(response) -> dict:
 def test_the_form_renders_with_labels_and_a_hidden_honeypot(client):
     html = client.get(propose_url()).content.decode()
     assert 'for="id_title"' in html and 'for="id_submitter_email"' in html
-    assert 'class="partners-hp" aria-hidden="true"' in html
+    assert 'class="form-hp" aria-hidden="true"' in html
     assert 'name="fax_number"' in html and 'tabindex="-1"' in html
     assert 'name="csrfmiddlewaretoken"' in html
 
