@@ -23,6 +23,11 @@ def _setting(name: str) -> int:
     return int(getattr(settings, f"PARTNERS_{name}", DEFAULTS[name]))
 
 
+def now() -> float:
+    """The clock of the fixed windows (a function, so tests can fix it)."""
+    return time.time()
+
+
 def window_minutes() -> int:
     """The per-IP window in minutes, for the « try again later » messages."""
     return max(_setting("RATE_WINDOW") // 60, 1)
@@ -77,7 +82,7 @@ def hit_key(scope: str, ident: str, limit: int, window: int) -> bool:
     if unavailable():
         return False
     window = max(window, 1)
-    bucket = int(time.time() // window)
+    bucket = int(now() // window)
     ident_hash = hashlib.sha256(ident.encode()).hexdigest()[:32]
     key = f"partners:rate:{scope}:{ident_hash}:{bucket}"
     cache.add(key, 0, timeout=window + 5)

@@ -48,7 +48,7 @@ def _fresh_cache():
 def _rate_limit_clock(monkeypatch):
     """The rate limiter counts in fixed windows of the clock: a test posting
     up to a limit must not see a window end halfway (home/ratelimit.py)."""
-    monkeypatch.setattr("home.ratelimit.time.time", lambda: 1_800_000_000.0)
+    monkeypatch.setattr("home.ratelimit.now", lambda: 1_800_000_000.0)
 
 
 @pytest.fixture
