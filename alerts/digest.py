@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.http import QueryDict
@@ -25,7 +26,7 @@ from django.utils.text import Truncator
 from home.registry import ALERT_SOURCES
 
 from . import services, subscriptions
-from .models import Alert
+from .models import DEADLINE_FIELDS, Alert
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 MAX_ITEMS = 20
 # The most new items one group's run reads (newest first).
 MAX_MATCHES = 1000
+# « Rappel 7 jours avant la clôture »: how far ahead a deadline is recalled.
+REMINDER_AHEAD = timedelta(days=7)
 # The fields tried, in order, for the line under an item's title.
 LINE_FIELDS = ("summary", "introduction", "search_description")
 
@@ -104,30 +107,65 @@ def run_group(source_key: str, alerts: list[Alert], now) -> int:
         if new:
             per_alert[alert.pk] = new
             wanted.update(new[:MAX_ITEMS])
+    closing = closing_soon(source_key, filterset, alerts, since, now)
+    per_alert_closing = {}
+    for alert in alerts:
+        if alert.deadline_reminder:
+            mine = [pk for pk, moment in closing if moment > alert.last_sent_at]
+            if mine:
+                per_alert_closing[alert.pk] = mine
+                wanted.update(mine[:MAX_ITEMS])
     pages = {}
     if wanted:
         model = filterset.queryset.model
         pages = {page.pk: page for page in model.objects.filter(pk__in=wanted).defer_streamfields()}
     sent = 0
     for alert in alerts:
-        new = per_alert.get(alert.pk)
-        if not new:
+        new = per_alert.get(alert.pk, [])
+        soon = per_alert_closing.get(alert.pk, [])
+        if not (new or soon):
             continue
         items = [pages[pk] for pk in new[:MAX_ITEMS] if pk in pages]
-        send_digest(alert, items, len(new))
+        closing_items = [pages[pk] for pk in soon[:MAX_ITEMS] if pk in pages]
+        send_digest(alert, items, len(new), closing_items)
         sent += 1
     Alert.objects.filter(pk__in=ids).update(last_sent_at=now)
     return sent
 
 
-def send_digest(alert: Alert, pages: list, total: int) -> None:
+def closing_soon(source_key, filterset, alerts, since, now) -> list:
+    """[(pk, moment)] of the pages the filter set selects whose deadline is
+    7 days away: the moment (deadline − 7 days) passed since `since`, the
+    deadline still ahead. Only for a listing with deadlines (DEADLINE_FIELDS)
+    and when one of `alerts` asked for it: one query, else none."""
+    field = DEADLINE_FIELDS.get(source_key)
+    if field is None or not any(alert.deadline_reminder for alert in alerts):
+        return []
+    rows = (
+        filterset.qs.filter(
+            **{
+                f"{field}__gt": max(now, since + REMINDER_AHEAD),
+                f"{field}__lte": now + REMINDER_AHEAD,
+            }
+        )
+        .order_by(field, "pk")
+        .values_list("pk", field)[:MAX_MATCHES]
+    )
+    return [(pk, deadline - REMINDER_AHEAD) for pk, deadline in rows]
+
+
+def send_digest(alert: Alert, pages: list, total: int, closing: list = ()) -> None:
+    def entry(page):
+        return {"title": page.title, "url": page.get_full_url(), "line": item_line(page)}
+
     with translation.override(alert.language):
-        items = [
-            {"title": page.title, "url": page.get_full_url(), "line": item_line(page)}
-            for page in pages
-        ]
+        items = [entry(page) for page in pages]
         context = {
             **services.email_context(alert),
+            "closing": [
+                {**entry(page), "deadline": getattr(page, DEADLINE_FIELDS[alert.source])}
+                for page in closing
+            ],
             "items": items,
             "total": total,
             "more": total - len(items),

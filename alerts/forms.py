@@ -44,8 +44,23 @@ class AlertForm(AccessibleFormMixin, EmailFieldMixin, HoneypotMixin, forms.Form)
         error_messages={"invalid_choice": _("Choisissez une fréquence proposée.")},
     )
 
-    field_order = ["email", "frequency", HONEYPOT_FIELD]
+    deadline_reminder = forms.BooleanField(
+        label=_("Rappel 7 jours avant la clôture"),
+        required=False,
+        help_text=_(
+            "Le courriel signale aussi les appels de cette recherche dont la date limite "
+            "est dans 7 jours."
+        ),
+    )
+
+    field_order = ["email", "frequency", "deadline_reminder", HONEYPOT_FIELD]
 
 
 class ManageRequestForm(AccessibleFormMixin, EmailFieldMixin, HoneypotMixin, forms.Form):
+    field_order = ["email", HONEYPOT_FIELD]
+
+
+class FollowForm(AccessibleFormMixin, EmailFieldMixin, HoneypotMixin, forms.Form):
+    """A deadline reminder or a network subscription: an address only."""
+
     field_order = ["email", HONEYPOT_FIELD]

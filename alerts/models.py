@@ -27,6 +27,11 @@ MAX_ALERTS_PER_ADDRESS = 20
 MAX_QUERY_LENGTH = 1000
 
 
+# The listings whose digest can remind of deadlines 7 days ahead: key ->
+# the date-time field of their pages that holds the deadline.
+DEADLINE_FIELDS = {"calls": "deadline"}
+
+
 class Frequency(models.TextChoices):
     DAILY = "quotidienne", _("Chaque jour")
     WEEKLY = "hebdomadaire", _("Chaque semaine")
@@ -52,6 +57,8 @@ class AlertQuerySet(SubscriptionQuerySet):
 
 
 class Alert(Subscription):
+    TYPE = "alert"
+
     source = models.CharField(_("liste suivie"), max_length=40)
     scope = models.ForeignKey(
         "wagtailcore.Page",
@@ -67,6 +74,9 @@ class Alert(Subscription):
     # The digest's watermark: what was first published after it is new.
     # Set when the alert is confirmed, moved to each digest run's time.
     last_sent_at = models.DateTimeField(_("dernier envoi"), null=True, blank=True)
+    # Calls listing only: the digest also lists the matching calls whose
+    # deadline is 7 days away (« rappel 7 jours avant la clôture »).
+    deadline_reminder = models.BooleanField(_("rappel 7 jours avant la clôture"), default=False)
 
     objects = AlertQuerySet.as_manager()
 
@@ -88,20 +98,87 @@ class Alert(Subscription):
         entry = self.source_entry
         return str(entry.label) if entry else self.source
 
-    def confirm(self, now=None) -> bool:
-        """Confirm (once); False when it cannot be (done, expired, stopped)."""
-        now = now or timezone.now()
-        if not self.can_be_confirmed(now):
-            return False
-        updated = Alert.objects.filter(pk=self.pk, confirmed_at__isnull=True).update(
-            confirmed_at=now, last_sent_at=now
-        )
-        self.confirmed_at = self.last_sent_at = now
-        return bool(updated)
+    def confirm_updates(self, now) -> dict:
+        # The digest's watermark starts at the confirmation.
+        return {"last_sent_at": now}
 
-    def unsubscribe(self, now=None) -> None:
-        if self.unsubscribed_at is None:
-            self.unsubscribed_at = now or timezone.now()
-            Alert.objects.filter(pk=self.pk, unsubscribed_at__isnull=True).update(
-                unsubscribed_at=self.unsubscribed_at
-            )
+
+# --- Deadline reminders ----------------------------------------------------------------
+
+
+class DeadlineReminder(Subscription):
+    """« Me rappeler la date limite » on a call: one email 7 days and one 1
+    day before its deadline. `call` is the French call (the English page is
+    its alias or translation); each step records the deadline it was sent
+    for, so a moved deadline re-arms it."""
+
+    TYPE = "reminder"
+
+    call = models.ForeignKey(
+        "calls_for_projects.CallForProjectsPage",
+        verbose_name=_("appel à projets"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sent_7_for = models.DateTimeField(_("rappel J-7 envoyé pour la date"), null=True, blank=True)
+    sent_1_for = models.DateTimeField(_("rappel J-1 envoyé pour la date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rappel de date limite")
+        verbose_name_plural = _("rappels de date limite")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def target(self):
+        return self.call
+
+    @property
+    def type_label(self) -> str:
+        return str(_("Rappel de la date limite"))
+
+
+# --- Network subscriptions ---------------------------------------------------------------
+
+
+class NetworkSubscription(Subscription):
+    """« Suivre ce réseau »: its new minutes and its meetings announced in the
+    agenda, by email. `network` is the French network page;
+    `last_sent_at` is the watermark (what was first published after it is
+    new), set at the confirmation."""
+
+    TYPE = "network"
+
+    network = models.ForeignKey(
+        "network_minutes.NetworkPage",
+        verbose_name=_("réseau"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    last_sent_at = models.DateTimeField(_("dernier envoi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abonnement à un réseau")
+        verbose_name_plural = _("abonnements aux réseaux")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+    def confirm_updates(self, now) -> dict:
+        return {"last_sent_at": now}
+
+    @property
+    def target(self):
+        return self.network
+
+    @property
+    def type_label(self) -> str:
+        return str(_("Suivi d'un réseau"))
+
+
+# Every kind of subscription an address may hold, by type key (the manage
+# page, the purge, the erasure, the admin counts).
+SUBSCRIPTION_MODELS = {"alert": Alert, "reminder": DeadlineReminder, "network": NetworkSubscription}

@@ -14,7 +14,13 @@ from home.registry import ALERT_SOURCES
 from home.sites import absolute
 
 from . import subscriptions
-from .models import MAX_ALERTS_PER_ADDRESS, MAX_QUERY_LENGTH, Alert
+from .models import (
+    DEADLINE_FIELDS,
+    MAX_ALERTS_PER_ADDRESS,
+    MAX_QUERY_LENGTH,
+    SUBSCRIPTION_MODELS,
+    Alert,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +117,9 @@ def active_count(email: str, now=None) -> int:
     return Alert.objects.of_address(email).active(now).count()
 
 
-def subscribe(email, frequency, source, scope, filterset, language, now=None):
+def subscribe(
+    email, frequency, source, scope, filterset, language, now=None, deadline_reminder=False
+):
     """Record the request and queue the confirmation email; returns the
     alert. The same filters asked again by the same address do not make a
     second alert: a pending one gets its confirmation again, a confirmed
@@ -120,6 +128,7 @@ def subscribe(email, frequency, source, scope, filterset, language, now=None):
     now = now or timezone.now()
     email = subscriptions.normalise_email(email)
     query = normalised_query(filterset)
+    deadline_reminder = bool(deadline_reminder) and source.key in DEADLINE_FIELDS
     same = (
         Alert.objects.of_address(email)
         .active(now)
@@ -130,9 +139,10 @@ def subscribe(email, frequency, source, scope, filterset, language, now=None):
         if same.confirmed_at:
             send_existing(same)
         else:
-            if same.frequency != frequency:
+            if (same.frequency, same.deadline_reminder) != (frequency, deadline_reminder):
                 same.frequency = frequency
-                same.save(update_fields=["frequency"])
+                same.deadline_reminder = deadline_reminder
+                same.save(update_fields=["frequency", "deadline_reminder"])
             send_confirmation(same)
         return same
     if active_count(email, now) >= MAX_ALERTS_PER_ADDRESS:
@@ -145,6 +155,7 @@ def subscribe(email, frequency, source, scope, filterset, language, now=None):
         query=query,
         summary=summary(filterset)[:2000],
         frequency=frequency,
+        deadline_reminder=deadline_reminder,
         created_at=now,
     )
     send_confirmation(alert)
@@ -182,10 +193,30 @@ def send_existing(alert) -> None:
     )
 
 
+def manage_anchor(email: str):
+    """The newest active subscription of `email`, of any kind (the manage
+    link carries its token), or None."""
+    found = [
+        model.objects.of_address(email).active().order_by("-created_at", "-pk").first()
+        for model in SUBSCRIPTION_MODELS.values()
+    ]
+    found = [row for row in found if row is not None]
+    return max(found, key=lambda row: row.created_at) if found else None
+
+
+def find_by_token(token: str):
+    """The subscription (any kind) whose token is `token`, or None."""
+    for model in SUBSCRIPTION_MODELS.values():
+        row = model.objects.filter(token=token).first()
+        if row is not None:
+            return row
+    return None
+
+
 def send_manage_link(email: str, language: str) -> bool:
-    """Email the link to the page listing `email`'s alerts, if it has any
-    (the visitor is told the same either way)."""
-    anchor = Alert.objects.of_address(email).active().order_by("-created_at", "-pk").first()
+    """Email the link to the page listing `email`'s subscriptions, if it has
+    any (the visitor is told the same either way)."""
+    anchor = manage_anchor(email)
     if anchor is None:
         return False
     context = {"manage_url": link("manage", "manage", anchor.token, language)}
@@ -198,9 +229,11 @@ def send_manage_link(email: str, language: str) -> bool:
 
 
 def erase_address(email: str, user=None) -> int:
-    """Delete every alert of `email` (a request to erase one's data); the
+    """Delete every subscription of `email`, of every kind (a request to erase one's data); the
     log says how many and who asked, never the address."""
-    deleted, _ = Alert.objects.of_address(email).delete()
+    deleted = sum(
+        model.objects.of_address(email).delete()[0] for model in SUBSCRIPTION_MODELS.values()
+    )
     logger.warning(
         "Alerts: erased %s row(s) of one address on request (by user #%s)",
         deleted,

@@ -122,6 +122,32 @@ class Subscription(models.Model):
             and self.created_at > now - timedelta(days=CONFIRMATION_DAYS)
         )
 
+    def confirm_updates(self, now) -> dict:
+        """Fields a subclass sets with the confirmation (a watermark...)."""
+        return {}
+
+    def confirm(self, now=None) -> bool:
+        """Confirm (once); False when it cannot be (done, expired, stopped)."""
+        now = now or timezone.now()
+        if not self.can_be_confirmed(now):
+            return False
+        fields = {"confirmed_at": now, **self.confirm_updates(now)}
+        updated = (
+            type(self)
+            ._default_manager.filter(pk=self.pk, confirmed_at__isnull=True)
+            .update(**fields)
+        )
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return bool(updated)
+
+    def unsubscribe(self, now=None) -> None:
+        if self.unsubscribed_at is None:
+            self.unsubscribed_at = now or timezone.now()
+            type(self)._default_manager.filter(pk=self.pk, unsubscribed_at__isnull=True).update(
+                unsubscribed_at=self.unsubscribed_at
+            )
+
 
 # --- Signed links ------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from home import ratelimit
 
 from . import services, subscriptions
 from .forms import AlertForm, ManageRequestForm
-from .models import MAX_ALERTS_PER_ADDRESS, Alert
+from .models import DEADLINE_FIELDS, MAX_ALERTS_PER_ADDRESS, SUBSCRIPTION_MODELS, Alert
 
 # Emails (confirmations, links) to one address per hour, whoever asks: the
 # forms cannot be used to flood someone's inbox.
@@ -73,6 +73,7 @@ def subscribe(request, source: str, page_id: int):
         "listing_url": scope.get_url(request)
         + (f"?{q}" if (q := services.normalised_query(filterset)) else ""),
         "max_alerts": MAX_ALERTS_PER_ADDRESS,
+        "offers_deadline_reminder": entry.key in DEADLINE_FIELDS,
     }
     if request.method == "POST":
         form = AlertForm(request.POST)
@@ -90,7 +91,13 @@ def subscribe(request, source: str, page_id: int):
             else:
                 try:
                     services.subscribe(
-                        email, form.cleaned_data["frequency"], entry, scope, filterset, language
+                        email,
+                        form.cleaned_data["frequency"],
+                        entry,
+                        scope,
+                        filterset,
+                        language,
+                        deadline_reminder=form.cleaned_data["deadline_reminder"],
                     )
                 except services.AlertError:  # reached the limit meanwhile
                     context["limit_reached"] = True
@@ -182,25 +189,59 @@ def manage_request(request):
     )
 
 
+def _manage_anchor(value: str):
+    token = subscriptions.unsign("manage", value)
+    return services.find_by_token(token) if token else None
+
+
+def _address_rows(email: str) -> dict:
+    """The active subscriptions of `email`, per kind (a query per kind)."""
+    return {
+        "alert": list(Alert.objects.of_address(email).active().select_related("scope")),
+        "reminder": list(
+            SUBSCRIPTION_MODELS["reminder"]
+            .objects.of_address(email)
+            .active()
+            .select_related("call")
+        ),
+        "network": list(
+            SUBSCRIPTION_MODELS["network"]
+            .objects.of_address(email)
+            .active()
+            .select_related("network")
+        ),
+    }
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request, token: str):
-    anchor = _alert("manage", token)
+    """An address's alerts, deadline reminders and network subscriptions,
+    each with « Supprimer » (`delete`: "<kind>:<id>", or an alert's id)."""
+    anchor = _manage_anchor(token)
     if anchor is None:
         return _private(render(request, "alerts/link_invalid.html", {"kind": "manage"}, status=400))
-    alerts = Alert.objects.of_address(anchor.email).active().select_related("scope")
+    rows = _address_rows(anchor.email)
     deleted = None
     if request.method == "POST":
         raw = request.POST.get("delete", "")
-        target = alerts.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
-        if target is not None:
-            target.unsubscribe()
-            deleted = target
-            alerts = alerts.exclude(pk=target.pk)
+        kind, _sep, number = raw.rpartition(":") if ":" in raw else ("alert", "", raw)
+        if kind in rows and number.isdigit() and len(number) < 12:
+            target = next((row for row in rows[kind] if row.pk == int(number)), None)
+            if target is not None:
+                target.unsubscribe()
+                deleted = target
+                rows[kind] = [row for row in rows[kind] if row.pk != target.pk]
     return _private(
         render(
             request,
             "alerts/manage.html",
-            {"email": anchor.email, "alerts": list(alerts), "deleted": deleted},
+            {
+                "email": anchor.email,
+                "alerts": rows["alert"],
+                "reminders": rows["reminder"],
+                "networks": rows["network"],
+                "deleted": deleted,
+            },
         )
     )

@@ -84,3 +84,48 @@ def smtp_server(settings, mail_worker_connection):
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def network_world(home_fr):
+    """A network page tied to a directory network, with two member fiches
+    (contacts published or not) and an agenda."""
+    from directory.factories import (
+        ActorContactFactory,
+        ActorPageFactory,
+        DirectoryIndexPageFactory,
+        NetworkFactory,
+    )
+    from directory.models import ActorContact
+    from events.factories import AgendaIndexPageFactory
+    from network_minutes.factories import NetworkPageFactory, NetworksIndexPageFactory
+
+    directory_network = NetworkFactory(name="Réseau suivi")
+    networks = NetworksIndexPageFactory(
+        parent=home_fr, title="Réseaux suivis", slug="reseaux-suivis"
+    )
+    network = NetworkPageFactory(
+        parent=networks, title="Réseau des élus suivis", network=directory_network
+    )
+    network.save_revision().publish()
+    directory = DirectoryIndexPageFactory(
+        parent=home_fr, title="Annuaire suivi", slug="annuaire-suivi"
+    )
+    member = ActorPageFactory(parent=directory, title="Commune membre")
+    member.networks.add(directory_network)
+    member.save_revision().publish()
+    outsider = ActorPageFactory(parent=directory, title="Commune hors réseau")
+    outsider.save_revision().publish()
+    ActorContactFactory(actor=member, role=ActorContact.ELECTED, email="Elue@Example.org")
+    ActorContactFactory(actor=member, role=ActorContact.OFFICER, email="agent.prive@example.org")
+    ActorContactFactory(
+        actor=member,
+        role=ActorContact.OFFICER,
+        email="agent.public@example.org",
+        publication="yes",
+        publication_basis="accord",
+    )
+    ActorContactFactory(actor=member, role=ActorContact.ELECTED, email="")
+    ActorContactFactory(actor=outsider, role=ActorContact.ELECTED, email="hors@example.org")
+    agenda = AgendaIndexPageFactory(parent=home_fr, title="Agenda suivi", slug="agenda-suivi")
+    return {"network": network, "agenda": agenda, "member": member}
