@@ -17,6 +17,7 @@ from home.seeding import (
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_english,
     upsert_index_page,
     upsert_page,
 )
@@ -97,11 +98,12 @@ def load_calls(report: SeedReport) -> None:
     }
     applicants = {applicant.code: applicant for applicant in ApplicantType.objects.all()}
     for row in load_toml(DATA / "calls.toml")["call"]:
-        upsert_call(report, index, row, actors, applicants)
+        call = upsert_call(report, index, row, actors, applicants)
+        upsert_english(report, call, row.get("en"))
 
 
 def call_fields(row: dict) -> dict:
-    unknown = set(row) - CALL_FIELDS - RELATIONS
+    unknown = set(row) - CALL_FIELDS - RELATIONS - {"en"}
     if unknown:
         raise ValueError(f"Unknown field(s) for call {row['slug']!r}: {sorted(unknown)}")
     fields = {key: value for key, value in row.items() if key in CALL_FIELDS}

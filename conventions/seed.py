@@ -19,6 +19,7 @@ from home.seeding import (
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_english,
     upsert_index_page,
     upsert_page,
 )
@@ -64,7 +65,7 @@ def _related_page(slug: str) -> Page | None:
 
 
 def convention_fields(row: dict, actors: dict[str, ActorPage]) -> dict:
-    unknown = set(row) - CONVENTION_FIELDS - RELATION_KEYS
+    unknown = set(row) - CONVENTION_FIELDS - RELATION_KEYS - {"en"}
     if unknown:
         raise ValueError(f"Unknown field(s) for convention {row['slug']!r}: {sorted(unknown)}")
     fields = {key: value for key, value in row.items() if key in CONVENTION_FIELDS}
@@ -125,12 +126,22 @@ def upsert_convention(
     return upsert_page(report, index, ConventionPage, row["slug"], fields, themes)
 
 
+def _english_fields(english: dict) -> dict:
+    """The `[en]` table's values as field values, as `convention_fields` makes them."""
+    if "collaboration_forms" in english:
+        english["collaboration_forms"] = [
+            {"type": "form", "value": text} for text in english["collaboration_forms"]
+        ]
+    return english
+
+
 def load_conventions(report: SeedReport) -> None:
     data = load_toml(DATA / "conventions.toml")
     index = upsert_index_page(report, ConventionIndexPage, data)
     actors = _directory_actors()
     for row in data.get("convention", []):
-        upsert_convention(report, index, row, actors)
+        convention = upsert_convention(report, index, row, actors)
+        upsert_english(report, convention, row.get("en"), _english_fields)
 
 
 register_seed("conventions", load_conventions, order=50)

@@ -15,6 +15,7 @@ from home.seeding import (
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_english,
     upsert_index_page,
     upsert_object,
     upsert_page,
@@ -89,7 +90,8 @@ def load_actors(report: SeedReport) -> None:
     networks = {network.slug: network for network in Network.objects.all()}
     for filename in actor_files():
         for row in load_toml(DATA / filename)["actor"]:
-            upsert_actor(report, directory, row, networks)
+            actor = upsert_actor(report, directory, row, networks)
+            upsert_english(report, actor, row.get("en"))
 
 
 @transaction.atomic
@@ -133,7 +135,7 @@ def upsert_actor(
 
 def actor_fields(row: dict) -> dict:
     fields = {key: value for key, value in row.items() if key in ACTOR_FIELDS}
-    unknown = set(row) - ACTOR_FIELDS - {"slug", "contacts", "networks", "themes"}
+    unknown = set(row) - ACTOR_FIELDS - {"slug", "contacts", "networks", "themes", "en"}
     if unknown:
         raise ValueError(f"Unknown field(s) for actor {row['slug']!r}: {sorted(unknown)}")
     for name in DECIMAL_FIELDS & set(fields):

@@ -26,12 +26,23 @@ results is one query on the index table alone — `title || body @@ query`
 the pages the queryset allows, ordered by rank, LIMIT/OFFSET — and counts and
 facets are a semi-join on the matching entries without any ranking.
 
+On PostgreSQL, English text gets English stemming (issue 14): a page of the
+English tree that editors translated (not an alias, whose content is the
+French page's) is indexed with PostgreSQL's `english` configuration, every
+other page with the French one; a search made in English (the active
+language) looks for the French and the English lexemes of its words, so
+« economies » finds a translated page saying « economy » and an alias saying
+« économie » alike. A search in French is unchanged.
+
 Settings: WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "home.search_backend"}}
 """
 
+from collections import defaultdict
+from copy import copy
 from functools import cache
 
 from django.db import connection
+from django.utils.translation import get_language
 from modelsearch.backends.database import SearchBackend as database_backend
 from modelsearch.query import PlainText
 
@@ -40,6 +51,27 @@ MIN_PREFIX_LENGTH = 4
 # best are not allowed (see `_ranked`).
 RANK_MARGIN = 20
 MAX_PREFETCHED_RANK = 100
+# PostgreSQL text search configuration of each language other than the
+# source language's (the backend's SEARCH_CONFIG).
+LANGUAGE_SEARCH_CONFIGS = {"en": "english"}
+
+
+def language_search_config(language_code: str | None) -> str | None:
+    """The PostgreSQL configuration for text written in `language_code`, or
+    None for the source language (the backend's own configuration)."""
+    return LANGUAGE_SEARCH_CONFIGS.get((language_code or "").split("-")[0])
+
+
+def _object_language(obj, locale_codes: dict) -> str | None:
+    """The language an indexed object's text is written in: its locale's,
+    except for an alias, which shows its source page's text."""
+    locale_id = getattr(obj, "locale_id", None)
+    if locale_id is None:
+        return None
+    alias_of_id = getattr(obj, "alias_of_id", None)
+    if alias_of_id is not None:
+        return None  # the source language (the tree is synchronised from it)
+    return locale_codes.get(locale_id)
 
 
 def french_prefix(term: str) -> tuple[str, bool]:
@@ -189,6 +221,7 @@ def postgres_classes():
     from django.db.models.functions import Cast
     from modelsearch.backends.database.postgres.postgres import (
         IndexEntry,
+        PostgresIndex,
         PostgresSearchQueryCompiler,
         PostgresSearchResults,
     )
@@ -207,7 +240,45 @@ def postgres_classes():
         "PositiveSmallIntegerField",
     }
 
+    class LanguagePostgresIndex(PostgresIndex):
+        """Indexes each object with the configuration of the language its
+        text is written in (`_object_language`)."""
+
+        def add_items(self, model, objs):
+            from wagtail.models import Locale
+
+            objs = list(objs)
+            if not any(getattr(obj, "locale_id", None) for obj in objs):
+                return super().add_items(model, objs)
+            locale_codes = dict(Locale.objects.values_list("pk", "language_code"))
+            groups = defaultdict(list)
+            for obj in objs:
+                groups[language_search_config(_object_language(obj, locale_codes))].append(obj)
+            backend = self.backend
+            try:
+                for config, items in groups.items():
+                    if config is None or config == backend.config:
+                        self.backend = backend
+                    else:
+                        self.backend = copy(backend)
+                        self.backend.config = config
+                    super().add_items(model, items)
+            finally:
+                self.backend = backend
+
     class RankedPostgresSearchQueryCompiler(PostgresSearchQueryCompiler):
+        def build_tsquery(self, query, config=None):
+            """In a language with its own configuration (English), the words
+            as that language's lexemes or as the source language's: the
+            translated pages are indexed in the first, the aliases and
+            untranslated content in the second."""
+            tsquery = super().build_tsquery(query, config=config)
+            other = language_search_config(get_language())
+            if tsquery is None or other is None or config in (None, other, "simple"):
+                return tsquery
+            translated = super().build_tsquery(query, config=other)
+            return tsquery if translated is None else tsquery | translated
+
         def _bounded(self, score_field):
             """Whether this search can be answered from the index table alone:
             full-text (not fuzzy, not "match all") over the index's own
@@ -339,7 +410,7 @@ def postgres_classes():
             count = max(count - (self.start or 0), 0)
             return count if self.stop is None else min(count, self.stop - (self.start or 0))
 
-    return RankedPostgresSearchQueryCompiler, RankedPostgresSearchResults
+    return RankedPostgresSearchQueryCompiler, RankedPostgresSearchResults, LanguagePostgresIndex
 
 
 def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backend module
@@ -348,5 +419,10 @@ def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backen
     if connection.vendor == "sqlite" and backend_class == "SQLiteSearchBackend":
         backend.query_compiler_class, backend.results_class = french_sqlite_classes()
     elif connection.vendor == "postgresql" and backend_class == "PostgresSearchBackend":
-        backend.query_compiler_class, backend.results_class = postgres_classes()
+        compiler, results, index = postgres_classes()
+        backend.query_compiler_class, backend.results_class, backend.index_class = (
+            compiler,
+            results,
+            index,
+        )
     return backend

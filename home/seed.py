@@ -12,9 +12,9 @@ from home.seeding import (
     get_locale,
     load_toml,
     register_seed,
+    upsert_english,
     upsert_object,
     upsert_page,
-    upsert_translation,
 )
 from home.sites import site_address
 
@@ -42,7 +42,7 @@ def _body_with_page_links(body: list[dict], parent: Page) -> list[dict]:
 @transaction.atomic
 def load_home(report: SeedReport) -> None:
     data = load_toml(DATA / "home.toml")
-    fr, en = get_locale("fr"), get_locale("en")
+    fr = get_locale("fr")
     root = Page.get_first_root_node()
     site = Site.objects.filter(is_default_site=True).first()
 
@@ -79,21 +79,17 @@ def load_home(report: SeedReport) -> None:
     load_sceaux_valley(report, home)
 
     body = _body_with_page_links(data["fr"].get("body", []), home)
-    upsert_page(
+    home = upsert_page(
         report, root, HomePage, data["fr"]["slug"], {"body": body}, force_update=created_home
     )
 
-    upsert_translation(
+    # The call to action's page is a synchronised chooser: wagtail-localize
+    # points the English one at the English Sceaux Valley.
+    upsert_english(
         report,
         home,
-        en,
-        {
-            "title": data["en"]["title"],
-            "slug": data["en"]["slug"],
-            "introduction": data["en"]["introduction"],
-            # The French body links to French pages; English gets its own later.
-            "body": data["en"].get("body", []),
-        },
+        data["en"],
+        lambda fields: {**fields, "body": _body_with_page_links(fields.get("body", []), home)},
     )
 
 
@@ -103,7 +99,7 @@ def load_site_settings(report: SeedReport, site: Site, values: dict) -> None:
 
 def load_sceaux_valley(report: SeedReport, home: HomePage) -> None:
     data = load_toml(DATA / "sceaux_valley.toml")
-    upsert_page(
+    page = upsert_page(
         report,
         home,
         StandardPage,
@@ -117,6 +113,7 @@ def load_sceaux_valley(report: SeedReport, home: HomePage) -> None:
         },
         themes=data["themes"],
     )
+    upsert_english(report, page, data.get("en"))
 
 
 register_seed("home.themes", load_themes, order=0)

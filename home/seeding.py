@@ -296,33 +296,203 @@ def upsert_object(report: SeedReport, model, lookup: dict[str, Any], values: dic
     return obj
 
 
+def _string_segments(instance, field_names) -> dict[str, list]:
+    """The translatable text segments of `instance` (wagtail-localize's own
+    extraction: one per paragraph, list item, heading, field), by field."""
+    from wagtail_localize.segments import StringSegmentValue
+    from wagtail_localize.segments.extract import extract_segments
+
+    by_field: dict[str, list] = {name: [] for name in field_names}
+    for segment in extract_segments(instance):
+        name = segment.path.split(".")[0]
+        if isinstance(segment, StringSegmentValue) and name in by_field:
+            by_field[name].append(segment)
+    return by_field
+
+
+def _paired_strings(source: Page, fields: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(segment path, French text) → English text, for the `fields` the seed
+    translates. The English value of a field mirrors the French one (same
+    blocks, paragraphs and list items in the same order), so the two
+    extractions pair segment by segment; a seed file that does not mirror its
+    French is refused rather than mistranslated."""
+    from copy import copy
+
+    english = copy(source)
+    for name, value in fields.items():
+        setattr(english, name, value)
+    french_segments = _string_segments(source, fields)
+    english_segments = _string_segments(english, fields)
+    pairs = {}
+    for name in fields:
+        french, translated = french_segments[name], english_segments[name]
+        if not french and not translated and fields[name]:
+            raise ValueError(f"{type(source).__name__}.{name} has no text to translate.")
+        if len(french) != len(translated):
+            raise ValueError(
+                f"The English {name!r} of {source.url_path} has {len(translated)} text "
+                f"segment(s), the French {len(french)}: the seed must mirror the French."
+            )
+        for fr_segment, en_segment in zip(french, translated, strict=True):
+            if fr_segment.path.count(".") != en_segment.path.count("."):
+                raise ValueError(
+                    f"The English {name!r} of {source.url_path} does not mirror the French "
+                    f"block structure ({fr_segment.path} / {en_segment.path})."
+                )
+            pairs[(fr_segment.path, fr_segment.string.data)] = en_segment.string.data
+    return pairs
+
+
+# Tree and publishing bookkeeping in a TranslationSource's content: a French
+# page gaining children or a revision has nothing new to translate.
+_BOOKKEEPING = {
+    "path",
+    "depth",
+    "numchild",
+    "url_path",
+    "live",
+    "has_unpublished_changes",
+    "latest_revision",
+    "live_revision",
+    "latest_revision_created_at",
+    "first_published_at",
+    "last_published_at",
+    "locked",
+    "locked_at",
+    "locked_by",
+}
+
+
+def _content(content_json: str | None) -> dict | None:
+    import json
+
+    if content_json is None:
+        return None
+    return {k: v for k, v in json.loads(content_json).items() if k not in _BOOKKEEPING}
+
+
+@transaction.atomic
 def upsert_translation(
     report: SeedReport, source: Page, locale: Locale, fields: dict[str, Any]
 ) -> Page:
-    """The translation of `source` in `locale`, made with copy_for_translation
-    when missing and then filled with `fields` (which may include its slug).
-    An existing translation belongs to its editors, as in `upsert_page`.
+    """The `locale` translation of the published `source` page, made as an
+    editor makes one with wagtail-localize's « Translate this page »: a
+    `TranslationSource` of the French page, a `Translation` to `locale`, one
+    `StringTranslation` per text segment given in `fields` (English values
+    mirroring the French ones: title, slug, rich text, StreamField bodies), and
+    the target page saved from them (`create_or_update_translation`), which
+    turns the alias of the synchronised tree (home/locales.py) into the
+    translation. Segments the seed does not translate show the French text
+    and count as untranslated in the translation editor's status; the
+    admin's « Sync translated pages » and PO export/import work on it.
 
-    Where the page is still an alias of the source (the synchronised tree of
-    home/locales.py gives every French page one), the alias becomes the
-    translation, as when an editor translates it in the admin."""
-    translation = source.get_translation_or_none(locale)
-    created = translation is None or translation.alias_of_id is not None
-    if translation is None:
-        translation = source.copy_for_translation(locale)
-    elif translation.alias_of_id is not None:
-        # Marked changed, so that `upsert_page` publishes its first revision.
-        translation.alias_of_id = None
-        translation.has_unpublished_changes = True
-        translation.save(update_fields=["alias_of_id", "has_unpublished_changes"], clean=False)
-    return upsert_page(
-        report,
-        translation.get_parent(),
-        type(source.specific),
-        translation.slug,
-        fields,
-        force_update=created,
+    An existing translation belongs to its editors, as in `upsert_page`: it is
+    brought back to the seed data only with `--update`, and then gets a new
+    revision only when its French source or its English text changed.
+    """
+    from wagtail_localize.models import (
+        StringSegment,
+        StringTranslation,
+        Translation,
+        TranslationLog,
+        TranslationSource,
     )
+
+    # As stored: the TranslationSource compares its content with the next
+    # run's, which reads the page from the database.
+    source = Page.objects.get(pk=source.pk).specific
+    model = type(source)
+    for name in fields:
+        model._meta.get_field(name)  # a typo in a seed file fails loudly
+    target = source.get_translation_or_none(locale)
+    is_alias = target is None or target.alias_of_id is not None
+    if not is_alias and not report.update:
+        report.log("unchanged")
+        return target.specific
+
+    fields = as_editor_saves(model, fields)
+    previous = TranslationSource.objects.filter(
+        object_id=source.translation_key, locale_id=source.locale_id
+    ).first()
+    previous_content = previous.content_json if previous else None
+    translation_source, _ = TranslationSource.update_or_create_from_instance(source)
+    changed = is_alias or _content(previous_content) != _content(translation_source.content_json)
+    translation, created = Translation.objects.get_or_create(
+        source=translation_source, target_locale=locale, defaults={"enabled": True}
+    )
+    changed = changed or created
+
+    english = _paired_strings(source, fields)
+    segments = StringSegment.objects.filter(source=translation_source).select_related(
+        "string", "context"
+    )
+    for segment in segments:
+        text = english.get((segment.context.path, segment.string.data))
+        if text is None:
+            continue
+        existing = StringTranslation.objects.filter(
+            translation_of=segment.string, locale=locale, context=segment.context
+        ).first()
+        if existing is None:
+            StringTranslation.objects.create(
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                data=text,
+                translation_type=StringTranslation.TRANSLATION_TYPE_MANUAL,
+            )
+            changed = True
+        elif existing.data != text:
+            existing.data = text
+            existing.translation_type = StringTranslation.TRANSLATION_TYPE_MANUAL
+            existing.save(update_fields=["data", "translation_type"])
+            changed = True
+
+    if not changed and target is not None:
+        # Edited in the admin since the last save from its strings (the
+        # translation log names the revision wagtail-localize made)?
+        last_sync = (
+            TranslationLog.objects.filter(source=translation_source, locale=locale)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        target = target.specific
+        edited = last_sync is None or last_sync.revision_id != target.latest_revision_id
+        if not edited and target.live and not target.has_unpublished_changes:
+            report.log("unchanged")
+            return target
+
+    # publish=False then publish here: wagtail-localize publishes on commit,
+    # which never comes inside a test's transaction.
+    translation_source.create_or_update_translation(
+        locale, publish=False, copy_parent_pages=True, fallback=True
+    )
+    page = source.get_translation(locale).specific
+    page.get_latest_revision().publish()
+    report.log("created" if is_alias else "updated")
+    return page
+
+
+ENGLISH = "en"
+
+
+def upsert_english(
+    report: SeedReport,
+    source: Page,
+    english: dict[str, Any] | None,
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> Page | None:
+    """The English translation of the seeded French page `source`, from the
+    item's `[en]` table in the same seed file (English values of the
+    translatable fields, mirroring the French ones; `prepare` turns them into
+    field values as the app's loader does for the French). The one way every
+    app's loader ships English content; nothing when the item has no `[en]`."""
+    if not english:
+        return None
+    fields = dict(english)
+    if prepare is not None:
+        fields = prepare(fields)
+    return upsert_translation(report, source, get_locale(ENGLISH), fields)
 
 
 INDEX_FIELDS = ("title", "introduction", "show_in_menus")
@@ -331,8 +501,8 @@ INDEX_FIELDS = ("title", "introduction", "show_in_menus")
 def upsert_index_page(report: SeedReport, model: type[Page], data: dict[str, Any]) -> Page:
     """A section's index page (`model`, an `IndexPage`) under the default
     site's home page, from seed data with a "fr" and an "en" table (slug,
-    title, introduction, show_in_menus); its English translation when the
-    English home page exists. The French slug an editor chose is kept."""
+    title, introduction, show_in_menus), and its English translation. The
+    French slug an editor chose is kept."""
     from wagtail.models import Site
 
     home = Site.objects.get(is_default_site=True).root_page.specific
@@ -341,9 +511,12 @@ def upsert_index_page(report: SeedReport, model: type[Page], data: dict[str, Any
     fields = {key: data["fr"][key] for key in INDEX_FIELDS if key in data["fr"]}
     index = upsert_page(report, home, model, slug, fields)
     english = data.get("en")
-    if english and home.get_translation_or_none(get_locale("en")) is not None:
-        fields = {key: english[key] for key in (*INDEX_FIELDS, "slug") if key in english}
-        upsert_translation(report, index, get_locale("en"), fields)
+    if english:
+        upsert_english(
+            report,
+            index,
+            {key: english[key] for key in ("title", "introduction", "slug") if key in english},
+        )
     return index
 
 

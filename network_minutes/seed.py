@@ -18,6 +18,7 @@ from home.seeding import (
     load_toml,
     register_seed,
     themes_by_slug,
+    upsert_english,
     upsert_index_page,
     upsert_page,
 )
@@ -89,6 +90,7 @@ def minutes_fields(row: dict, locale_id: int) -> dict:
             "agenda",
             "action",
             "key_figure",
+            "en",
         }
     )
     unknown = set(row) - known
@@ -205,7 +207,8 @@ def load_minutes(report: SeedReport) -> None:
     networks = load_networks(report)
     for path in sorted(DATA.glob("minutes_*.toml")):
         row = load_toml(path)
-        upsert_minutes(report, networks[row["network"]], row)
+        minutes = upsert_minutes(report, networks[row["network"]], row)
+        upsert_english(report, minutes, row.get("en"))
 
 
 register_seed("network_minutes.minutes", load_minutes, order=50)

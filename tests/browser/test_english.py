@@ -20,12 +20,12 @@ def test_english_directory_filter_open_a_fiche_and_switch_to_french(live_site, p
     form.locator("button[type=submit], input[type=submit]").first.click()
     page.wait_for_url(lambda url: "/en/directory/" in url and "region=44" in url)
 
-    # Open a fiche: not translated yet, it says so and is marked as French.
+    # Open a fiche: translated by the seed, in English, with no notice.
     page.get_by_role("link", name="Strasbourg Eurométropole").first.click()
     page.wait_for_url(lambda url: url.endswith("/en/directory/strasbourg-eurometropole/"))
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("main [role=note]").count() == 1
-    assert page.locator("main div[lang=fr]").count() == 1
+    assert page.locator("main [role=note]").count() == 0
+    assert "raising its profile" in page.locator("main").inner_text()
     assert "474" in page.locator("main").inner_text()
 
     # Switch to French: the same fiche.
@@ -34,3 +34,9 @@ def test_english_directory_filter_open_a_fiche_and_switch_to_french(live_site, p
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("main [role=note]").count() == 0
     assert "474" in page.locator("main").inner_text()
+    assert "visibilité" in page.locator("main").inner_text()
+
+    # An untranslated fiche says so and marks its content as French.
+    page.goto(live_site + "/en/directory/eurofence/")
+    assert page.locator("main [role=note]").count() == 1
+    assert page.locator("main div[lang=fr]").count() == 1

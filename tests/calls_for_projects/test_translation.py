@@ -19,8 +19,9 @@ def test_call_translated_to_english(client, fr, en, django_capture_on_commit_cal
     call.deadline = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
     call.save_revision().publish()
 
-    source, _ = TranslationSource.get_or_create_from_instance(call)
-    translation = Translation.objects.create(source=source, target_locale=en)
+    source, _ = TranslationSource.update_or_create_from_instance(call)
+    # The seed ships the call in English: the editor revises that translation.
+    translation, _ = Translation.objects.get_or_create(source=source, target_locale=en)
     english_text = {
         "Courts-circuits": "Short circuits",
         "Mois de l'ESS": "Social economy month",
@@ -28,8 +29,11 @@ def test_call_translated_to_english(client, fr, en, django_capture_on_commit_cal
     for segment in source.stringsegment_set.select_related("string"):
         english = english_text.get(segment.string.data)
         if english:
-            StringTranslation.objects.create(
-                translation_of=segment.string, locale=en, context=segment.context, data=english
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string,
+                locale=en,
+                context=segment.context,
+                defaults={"data": english},
             )
     with django_capture_on_commit_callbacks(execute=True):
         translation.save_target(publish=True)

@@ -56,8 +56,11 @@ def test_standard_page_renders_with_breadcrumb_and_themes(client):
 
 def test_standard_page_translation_renders_in_english(client, en):
     valley = StandardPage.objects.get(locale__language_code="fr", slug="sceaux-valley")
-    # Its English alias (home/locales.py) becomes the translation.
-    english = upsert_translation(SeedReport(), valley, en, {"title": "Sceaux Valley (English)"})
+    # The seed ships its English translation; an editor's new English title
+    # (through wagtail-localize, as the seed's --update does) shows.
+    english = upsert_translation(
+        SeedReport(update=True), valley, en, {"title": "Sceaux Valley (English)"}
+    )
     response = client.get(english.url)
     assert response.status_code == 200
     assert '<html lang="en"' in response.text
