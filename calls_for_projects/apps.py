@@ -10,6 +10,8 @@ class CallsForProjectsConfig(AppConfig):
     def ready(self):
         from home.registry import ACTOR_SECTIONS, HOME_SECTIONS
 
+        from . import api  # noqa: F401 (its resource of the public API)
+
         def actor_calls_section(actor, request):
             from .related import actor_calls_section
 
@@ -21,6 +23,11 @@ class CallsForProjectsConfig(AppConfig):
             return home_calls_section(home_page, request)
 
         ACTOR_SECTIONS.register("calls", actor_calls_section, order=10)
+        from home.page_cache import PAGE_EXPIRY
+
+        from .expiry import next_status_change
+
+        PAGE_EXPIRY.register("calls", next_status_change)  # a status flips: pages expire
         HOME_SECTIONS.register("calls", home_calls_section, order=10)
 
         # The listing a visitor may follow by email (the alerts app).
@@ -32,6 +39,22 @@ class CallsForProjectsConfig(AppConfig):
                 _("Appels à projets"),
                 filterset="calls_for_projects.filters.CallFilterSet",
                 scope_model="calls_for_projects.CallsIndexPage",
+                order=10,
+            )
+        )
+
+        # The calls' list a partner site embeds (home/widgets.py).
+        from home.widgets import WIDGETS, Widget
+
+        WIDGETS.register(
+            Widget(
+                "calls",
+                _("Appels à projets"),
+                page_model="calls_for_projects.CallsIndexPage",
+                filterset="calls_for_projects.filters.CallFilterSet",
+                context="calls_for_projects.widgets.widget_context",
+                template="widgets/calls.html",
+                stylesheets=("css/directory.css", "css/calls.css"),
                 order=10,
             )
         )

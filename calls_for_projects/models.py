@@ -100,6 +100,19 @@ class CallsIndexPage(IndexPage):
     rss_route = view_route("flux/rss/", "calls_for_projects.feeds.calls_rss", name="rss")
     atom_route = view_route("flux/atom/", "calls_for_projects.feeds.calls_atom", name="atom")
     ical_route = view_route("flux/ical/", "calls_for_projects.feeds.calls_ical", name="ical")
+    csv_route = view_route("export/csv/", "calls_for_projects.exports.calls_csv", name="csv")
+    csv_schema_route = view_route(
+        "export/csv/schema/", "calls_for_projects.exports.calls_csv_schema", name="csv_schema"
+    )
+    subventions_route = view_route(
+        "export/subventions-csv/", "calls_for_projects.exports.subventions_csv", name="subventions"
+    )
+    subventions_schema_route = view_route(
+        "export/subventions-csv/schema/",
+        "calls_for_projects.exports.subventions_csv_schema",
+        name="subventions_schema",
+    )
+    widget_route = view_route("widget/", "home.widgets.serve_widget", name="widget")
 
 
 class CallForProjectsPageForm(BasePageForm):

@@ -49,7 +49,7 @@ def listing_context(request, page, listing) -> dict:
         archive_url=base + page.reverse_subpage("archive"),
         **{
             f"{feed}_url": with_query(base + page.reverse_subpage(feed), query)
-            for feed in ("rss", "atom", "ical")
+            for feed in ("rss", "atom", "ical", "csv", "subventions")
         },
     )
     return context

@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("favicon.ico", home_views.favicon, name="favicon"),
     path(".well-known/security.txt", home_views.security_txt, name="security_txt"),
+    path("api/v1/", include("home.api.urls")),
 ]
 
 if settings.DEBUG:

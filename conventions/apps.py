@@ -10,7 +10,7 @@ class ConventionsConfig(AppConfig):
     def ready(self):
         from home.registry import ACTOR_SECTIONS
 
-        from . import filters  # noqa: F401 (declares the listing's versioned cache)
+        from . import api, filters  # noqa: F401 (API resource; the listing's versioned cache)
         from .sections import ORDER, conventions_of_actor
 
         ACTOR_SECTIONS.register("conventions", conventions_of_actor, order=ORDER)

@@ -79,6 +79,11 @@ class ConventionIndexPage(IndexPage):
     csv_route = view_route(
         "export/deliberations-csv/", "conventions.views.deliberations_csv", name="export_csv"
     )
+    csv_schema_route = view_route(
+        "export/deliberations-csv/schema/",
+        "conventions.views.deliberations_csv_schema",
+        name="export_csv_schema",
+    )
 
 
 class ConventionQuerySet(PageQuerySet):

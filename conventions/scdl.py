@@ -39,55 +39,51 @@ DELIB_URL           The attached document of kind « délibération » (its full
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+
+from home.exports import Column, CsvExport
 
 from .actes import matiere_name
 
 SCDL_SCHEMA = "scdl/deliberations"
 SCDL_VERSION = "2.1.5"
-SCDL_COLUMNS = [
-    "COLL_NOM",
-    "COLL_SIRET",
-    "DELIB_ID",
-    "DELIB_DATE",
-    "DELIB_MATIERE_CODE",
-    "DELIB_MATIERE_NOM",
-    "DELIB_OBJET",
-    "BUDGET_ANNEE",
-    "BUDGET_NOM",
-    "PREF_ID",
-    "PREF_DATE",
-    "VOTE_EFFECTIF",
-    "VOTE_REEL",
-    "VOTE_POUR",
-    "VOTE_CONTRE",
-    "VOTE_ABSTENTION",
-    "DELIB_URL",
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scdl-deliberations" / "schema.json"
+# The schema's columns, in its order, and what each holds (the index page's
+# documentation of the export). The file's schema is the official one.
+COLUMNS = [
+    Column("COLL_NOM", _("Nom de la collectivité (sa fiche de l'annuaire)")),
+    Column("COLL_SIRET", _("SIRET de la collectivité (14 chiffres), si sa fiche le donne")),
+    Column("DELIB_ID", _("Numéro de la délibération")),
+    Column("DELIB_DATE", _("Date de la séance (AAAA-MM-JJ)")),
+    Column("DELIB_MATIERE_CODE", _("Code de matière de la nomenclature ACTES (par exemple 1.4)")),
+    Column("DELIB_MATIERE_NOM", _("Intitulé de la matière ACTES")),
+    Column("DELIB_OBJET", _("Objet de la délibération")),
+    Column("BUDGET_ANNEE", _("Année du budget concerné")),
+    Column("BUDGET_NOM", _("Nom du budget concerné")),
+    Column("PREF_ID", _("Préfecture ou sous-préfecture destinataire (contrôle de légalité)")),
+    Column("PREF_DATE", _("Date de réception en préfecture")),
+    Column("VOTE_EFFECTIF", _("Membres en exercice")),
+    Column("VOTE_REEL", _("Votants")),
+    Column("VOTE_POUR", _("Voix pour")),
+    Column("VOTE_CONTRE", _("Voix contre")),
+    Column("VOTE_ABSTENTION", _("Abstentions")),
+    Column("DELIB_URL", _("Adresse du document de la délibération")),
 ]
-# What each column holds, for the index page's documentation of the export.
-COLUMN_HELP = {
-    "COLL_NOM": _("Nom de la collectivité (sa fiche de l'annuaire)"),
-    "COLL_SIRET": _("SIRET de la collectivité (14 chiffres), si sa fiche le donne"),
-    "DELIB_ID": _("Numéro de la délibération"),
-    "DELIB_DATE": _("Date de la séance (AAAA-MM-JJ)"),
-    "DELIB_MATIERE_CODE": _("Code de matière de la nomenclature ACTES (par exemple 1.4)"),
-    "DELIB_MATIERE_NOM": _("Intitulé de la matière ACTES"),
-    "DELIB_OBJET": _("Objet de la délibération"),
-    "BUDGET_ANNEE": _("Année du budget concerné"),
-    "BUDGET_NOM": _("Nom du budget concerné"),
-    "PREF_ID": _("Préfecture ou sous-préfecture destinataire (contrôle de légalité)"),
-    "PREF_DATE": _("Date de réception en préfecture"),
-    "VOTE_EFFECTIF": _("Membres en exercice"),
-    "VOTE_REEL": _("Votants"),
-    "VOTE_POUR": _("Voix pour"),
-    "VOTE_CONTRE": _("Voix contre"),
-    "VOTE_ABSTENTION": _("Abstentions"),
-    "DELIB_URL": _("Adresse du document de la délibération"),
-}
+SCDL_CSV = CsvExport(
+    "scdl-deliberations",
+    _("Délibérations (SCDL)"),
+    _("Les délibérations adoptées des conventions, au format SCDL « Délibérations »."),
+    COLUMNS,
+    delimiter=",",
+    bom=False,
+    official=SCHEMA_PATH,
+)
+SCDL_COLUMNS = SCDL_CSV.header
+COLUMN_HELP = {column.name: column.title for column in COLUMNS}
 FREE_TEXT = {"COLL_NOM", "DELIB_ID", "DELIB_OBJET", "BUDGET_NOM"}
 _SIRET = re.compile(r"^\d{14}$")
 _FORMULA_START = ("=", "+", "-", "@")
@@ -180,16 +176,9 @@ def convention_row(values: dict, document_url: str = "") -> dict[str, str]:
     return row
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def iter_csv(rows: Iterable[dict], document_urls: dict[int, str]) -> Iterator[str]:
     """The CSV file, line by line (for a streaming response), from the
     `VALUE_FIELDS` of each convention."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(SCDL_COLUMNS)
-    for values in rows:
-        row = convention_row(values, document_urls.get(values["pk"], ""))
-        yield writer.writerow([row[column] for column in SCDL_COLUMNS])
+    return SCDL_CSV.chunks(
+        convention_row(values, document_urls.get(values["pk"], "")) for values in rows
+    )

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import F
-from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
 
+from home.exports import CSV_CONTENT_TYPE, export_response
 from home.listing import with_query
 
 from . import scdl
@@ -61,6 +61,7 @@ def convention_index(request, page):
         csv_url=with_query(base + page.reverse_subpage("export_csv"), listing.querystring()),
         scdl_columns=[(column, scdl.COLUMN_HELP[column]) for column in scdl.SCDL_COLUMNS],
         scdl_version=scdl.SCDL_VERSION,
+        csv_schema_url=base + page.reverse_subpage("export_csv_schema"),
     )
     return TemplateResponse(request, "conventions/convention_index_page.html", context)
 
@@ -72,9 +73,10 @@ def deliberations_csv(request, page):
     adopted = listing.qs.adopted(listing.today)
     document_urls = scdl.deliberation_documents(adopted, request)
     rows = adopted.values(*scdl.VALUE_FIELDS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    response = StreamingHttpResponse(
-        scdl.iter_csv(rows, document_urls), content_type="text/csv; charset=utf-8"
-    )
     filename = f"deliberations-conventions-{listing.today:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(scdl.iter_csv(rows, document_urls), filename, CSV_CONTENT_TYPE)
+
+
+def deliberations_csv_schema(request, page):
+    """The official SCDL « Délibérations » Table Schema the export follows."""
+    return scdl.SCDL_CSV.schema_response()

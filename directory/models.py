@@ -85,7 +85,11 @@ class DirectoryIndexPage(IndexPage):
     index_route = view_route("", "directory.views.directory_index")
     map_route = view_route("carte/", "directory.views.directory_map", name="map")
     geojson_route = view_route("geojson/", "directory.views.directory_geojson", name="geojson")
+    widget_route = view_route("widget/", "home.widgets.serve_widget", name="widget")
     csv_route = view_route("export/csv/", "directory.views.directory_csv", name="export_csv")
+    csv_schema_route = view_route(
+        "export/csv/schema/", "directory.views.directory_csv_schema", name="export_csv_schema"
+    )
     json_route = view_route("export/json/", "directory.views.directory_json", name="export_json")
 
 

@@ -9,7 +9,6 @@ memory does not grow with the number of actors.
 """
 
 import json
-from functools import partial
 
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
@@ -20,7 +19,8 @@ from django.utils.functional import SimpleLazyObject
 from home import http
 from home.listing import with_query
 
-from .csv import CSV_COLUMNS, actor_to_row, iter_csv
+from .csv import CSV_COLUMNS, actor_to_row
+from .csv.export import DIRECTORY_CSV
 from .filters import DIRECTORY, DirectoryFilterSet
 from .kinds import KIND_LABELS
 
@@ -47,6 +47,7 @@ def _context(request, page, listing, per_page=None) -> dict:
         geojson_url=with_query(base + page.reverse_subpage("geojson"), filters_only),
         csv_url=with_query(base + page.reverse_subpage("export_csv"), query),
         json_url=with_query(base + page.reverse_subpage("export_json"), query),
+        csv_schema_url=base + page.reverse_subpage("export_csv_schema"),
     )
     return context
 
@@ -125,8 +126,16 @@ def directory_csv(request, page):
     """The filtered actors as CSV (UTF-8 with a byte order mark so that
     spreadsheets read it as such, semicolon-separated), in the import's
     columns, published contacts only."""
-    chunks = partial(iter_csv, delimiter=";")
+
+    def chunks(actors, request):
+        return DIRECTORY_CSV.chunks(actor_to_row(actor, request) for actor in actors)
+
     return _export(request, page, chunks, "csv", "text/csv; charset=utf-8", "attachment")
+
+
+def directory_csv_schema(request, page):
+    """The Table Schema of the CSV export (home/exports.py)."""
+    return DIRECTORY_CSV.schema_response()
 
 
 def _json_chunks(actors, request):

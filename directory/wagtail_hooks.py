@@ -9,7 +9,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.ui.tables.pages import BulkActionsColumn, PageStatusColumn, PageTitleColumn
 from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
-from wagtail.admin.widgets import BooleanRadioSelect, HeaderButton
+from wagtail.admin.widgets import BooleanRadioSelect, Button, HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,6 +18,7 @@ from home.admin_listing import PageTypeIndexView
 from . import admin_views, geo
 from .kinds import GROUP_LABELS, KIND_CHOICES
 from .models import ActorPage, Network
+from .registers import check as registers_check
 
 # Filter by one kind, or by a group of kinds (as on the public directory).
 KIND_FILTER_CHOICES = [
@@ -112,7 +113,35 @@ def register_import_urls():
             admin_views.ActorImportView.as_view(),
             name="directory_import_actors",
         ),
+        path(
+            "annuaire/fiche/<int:page_id>/registres/",
+            admin_views.RegistersCheckView.as_view(),
+            name="directory_registers_check",
+        ),
     ]
+
+
+@hooks.register("register_page_header_buttons")
+def registers_check_button(page, user, view_name, next_url=None):
+    """« Vérifier auprès des registres » in an actor fiche's header menu, for
+    those who may edit it (directory/registers, docs/registers.md)."""
+    if page.specific_class is not ActorPage or not page.permissions_for_user(user).can_edit():
+        return
+    yield Button(
+        _("Vérifier auprès des registres"),
+        url=reverse("directory_registers_check", args=[page.pk]),
+        icon_name="search",
+        priority=62,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_registers_log_action(actions):
+    actions.register_action(
+        registers_check.LOG_ACTION,
+        _("Données des registres reprises"),
+        _("Données des registres reprises (nouvelle version en brouillon)"),
+    )
 
 
 class NetworkViewSet(SnippetViewSet):

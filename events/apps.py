@@ -10,6 +10,8 @@ class EventsConfig(AppConfig):
     def ready(self):
         from home.registry import ACTOR_SECTIONS, CALL_SECTIONS, HOME_SECTIONS, NETWORK_SECTIONS
 
+        from . import api  # noqa: F401 (its resources of the public API)
+
         # Imported lazily: the sections' module imports the models.
         def home_events_section(home_page, request):
             from .related import home_events_section
@@ -35,6 +37,11 @@ class EventsConfig(AppConfig):
         ACTOR_SECTIONS.register("events", actor_events_section, order=15)
         NETWORK_SECTIONS.register("events", network_events_section, order=10)
         CALL_SECTIONS.register("events", call_events_section, order=10)
+        from home.page_cache import PAGE_EXPIRY
+
+        from .expiry import next_agenda_change
+
+        PAGE_EXPIRY.register("events", next_agenda_change)  # a slot ends: pages expire
 
         # The announcements (« petites annonces »): the home page's newest
         # ones, and who may read the messages relayed to their posters.
@@ -73,6 +80,22 @@ class EventsConfig(AppConfig):
                 _("Agenda"),
                 filterset="events.filters.EventFilterSet",
                 scope_model="events.AgendaIndexPage",
+                order=30,
+            )
+        )
+
+        # The agenda a partner site embeds (home/widgets.py).
+        from home.widgets import WIDGETS, Widget
+
+        WIDGETS.register(
+            Widget(
+                "agenda",
+                _("Agenda"),
+                page_model="events.AgendaIndexPage",
+                filterset="events.filters.EventFilterSet",
+                context="events.widgets.widget_context",
+                template="widgets/agenda.html",
+                stylesheets=("css/directory.css", "css/events.css"),
                 order=30,
             )
         )

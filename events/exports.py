@@ -62,12 +62,13 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directory.csv.columns import protect_cell
 from home.exports import (
-    CSV_CONTENT_TYPE,
     JSON_CONTENT_TYPE,
-    csv_chunks,
+    Column,
+    CsvExport,
     export_response,
     json_chunks,
 )
@@ -80,45 +81,73 @@ from .models import EventOrganiser, paris
 EXPORT_CHUNK_SIZE = 500
 LIST_SEPARATOR = " | "
 
-COLUMNS = [
-    "id",
-    "title",
-    "url",
-    "summary",
-    "type",
-    "type_label",
-    "status",
-    "status_label",
-    "status_note",
-    "start",
-    "end",
-    "slots",
-    "mode",
-    "mode_label",
-    "place",
-    "address",
-    "postcode",
-    "city",
-    "departement",
-    "departement_name",
-    "region",
-    "region_name",
-    "latitude",
-    "longitude",
-    "online_url",
-    "organisers",
-    "organiser_roles",
-    "organiser_urls",
-    "price",
-    "price_label",
-    "registration",
-    "registration_url",
-    "accessible",
-    "themes",
-    "series",
-    "edition",
-    "last_published",
+_INSTANT = _("Instant ISO 8601 avec le décalage de Paris (2026-11-20T09:30:00+01:00).")
+
+# The CSV's columns, in order: its header and its published Table Schema.
+CSV_COLUMNS = [
+    Column("id", _("Identifiant"), _("Identifiant stable, commun aux traductions."), required=True),
+    Column("title", _("Titre"), required=True),
+    Column("url", _("Adresse de l'événement"), format="uri"),
+    Column("summary", _("Résumé")),
+    Column("type", _("Type (code)"), enum=vocab.EventType.values),
+    Column("type_label", _("Type")),
+    Column("status", _("Statut (code)"), required=True, enum=vocab.Status.values),
+    Column("status_label", _("Statut")),
+    Column("status_note", _("Précisions sur le statut")),
+    Column("start", _("Début"), _INSTANT, type="datetime"),
+    Column("end", _("Fin"), _INSTANT, type="datetime"),
+    Column(
+        "slots",
+        _("Créneaux"),
+        _(
+            "Chaque créneau « début/fin » (instants ISO 8601), ou un jour entier « AAAA-MM-JJ » "
+            "ou « AAAA-MM-JJ/AAAA-MM-JJ » ; séparés par « | »."
+        ),
+    ),
+    Column("mode", _("Participation (code)"), enum=vocab.Mode.values),
+    Column("mode_label", _("Participation")),
+    Column("place", _("Lieu")),
+    Column("address", _("Adresse")),
+    Column("postcode", _("Code postal")),
+    Column("city", _("Commune")),
+    Column("departement", _("Département (code INSEE)")),
+    Column("departement_name", _("Département")),
+    Column("region", _("Région (code INSEE)")),
+    Column("region_name", _("Région")),
+    Column("latitude", _("Latitude"), type="number"),
+    Column("longitude", _("Longitude"), type="number"),
+    Column("online_url", _("Lien pour suivre en ligne")),
+    Column("organisers", _("Organisateurs et partenaires"), _("Noms séparés par « | ».")),
+    Column(
+        "organiser_roles",
+        _("Rôles des organisateurs"),
+        _("Codes des rôles, dans l'ordre des noms, séparés par « | »."),
+    ),
+    Column(
+        "organiser_urls",
+        _("Fiches des organisateurs"),
+        _("Adresses de leurs fiches dans l'annuaire, dans l'ordre des noms (vide sans fiche)."),
+    ),
+    Column("price", _("Tarif (code)"), enum=vocab.Price.values),
+    Column("price_label", _("Tarif")),
+    Column("registration", _("Inscription (code)"), enum=vocab.Registration.values),
+    Column("registration_url", _("Lien ou adresse d'inscription")),
+    Column("accessible", _("Accessible aux personnes à mobilité réduite"), type="boolean"),
+    Column("themes", _("Thématiques"), _("Noms séparés par « | ».")),
+    Column("series", _("Série")),
+    Column("edition", _("Édition")),
+    Column("last_published", _("Dernière publication"), _INSTANT, type="datetime"),
 ]
+AGENDA_CSV = CsvExport(
+    "agenda",
+    _("Agenda"),
+    _(
+        "Les événements de l'agenda que la liste sélectionne, un par ligne. Fichier UTF-8 "
+        "avec BOM, séparateur « ; »."
+    ),
+    CSV_COLUMNS,
+)
+COLUMNS = AGENDA_CSV.header
 
 
 def _text(value) -> str:
@@ -299,7 +328,12 @@ def _events(request, index_page):
 def agenda_csv(request, index_page):
     events, name = _events(request, index_page)
     rows = (event_row(event, request) for event in events)
-    return export_response(csv_chunks(COLUMNS, rows), f"{name}.csv", CSV_CONTENT_TYPE)
+    return AGENDA_CSV.response(rows, f"{name}.csv")
+
+
+def agenda_csv_schema(request, index_page):
+    """The Table Schema of the CSV export (home/exports.py)."""
+    return AGENDA_CSV.schema_response()
 
 
 def agenda_json(request, index_page):

@@ -124,7 +124,11 @@ class AgendaIndexPage(IndexPage):
     atom_route = view_route("flux/atom/", "events.feeds.agenda_atom", name="atom")
     ical_route = view_route("flux/ical/", "events.feeds.agenda_ical", name="ical")
     csv_route = view_route("export/csv/", "events.exports.agenda_csv", name="csv")
+    csv_schema_route = view_route(
+        "export/csv/schema/", "events.exports.agenda_csv_schema", name="csv_schema"
+    )
     json_route = view_route("export/json/", "events.exports.agenda_json", name="json")
+    widget_route = view_route("widget/", "home.widgets.serve_widget", name="widget")
 
 
 class EventQuerySet(PageQuerySet):

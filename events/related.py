@@ -8,8 +8,7 @@ from __future__ import annotations
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
-from home.cache import PAGE_TREE
-from home.listing import private_paths, public
+from home.listing import public, public_index
 
 from . import vocab
 from .display import slot_text, undated_text
@@ -21,17 +20,9 @@ PAST_SHOWN = 3
 
 
 def agenda_index(locale_id: int) -> AgendaIndexPage | None:
-    """The live, public agenda index of a locale. Kept in the page tree's
-    versioned cache (renewed by any page change): the home page asks for it
-    on every request."""
-
-    def find():
-        return AgendaIndexPage.objects.live().filter(locale_id=locale_id).order_by("path").first()
-
-    index = PAGE_TREE.get_or_set(f"agenda-index:{locale_id}", find)
-    if index is None or any(index.path.startswith(path) for path in private_paths()):
-        return None
-    return index
+    """The live, public agenda index of a locale (cached: the home page asks
+    for it on every request)."""
+    return public_index(AgendaIndexPage, locale_id)
 
 
 def live_events(**lookups):

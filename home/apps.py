@@ -15,3 +15,7 @@ class HomeConfig(AppConfig):
         connect_all()
         connect_locales()
         register_account_roles()
+
+        from .api.themes import register as register_api_themes
+
+        register_api_themes()

@@ -208,6 +208,23 @@ def run_tool(args: list[str], what: str) -> subprocess.CompletedProcess:
     return result
 
 
+def sqlite_copy(source_path, target_path, failure: str) -> None:
+    """Copy the SQLite database at `source_path` into `target_path` with
+    sqlite3's online backup API: page by page, consistent even while the
+    source is in use and into a live target (its journal or WAL included),
+    safer than a file copy. `failure` prefixes the error raised."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{failure} : {exc}") from exc
+    finally:
+        target.close()
+        source.close()
+
+
 def dump_database(directory: Path) -> str:
     vendor = engine()
     target = directory / PARTS[vendor]
@@ -218,18 +235,11 @@ def dump_database(directory: Path) -> str:
         # A dump pg_restore cannot read is no backup.
         run_tool([pg_tool("pg_restore"), "--list", str(target)], "La relecture du dump")
     else:
-        source = sqlite3.connect(
-            f"file:{settings.DATABASES[DEFAULT_DB_ALIAS]['NAME']}?mode=ro", uri=True
+        sqlite_copy(
+            settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"],
+            target,
+            "La copie de la base SQLite a échoué",
         )
-        copy = sqlite3.connect(target)
-        try:
-            with copy:
-                source.backup(copy)
-        except sqlite3.Error as exc:
-            raise BackupError(f"La copie de la base SQLite a échoué : {exc}") from exc
-        finally:
-            copy.close()
-            source.close()
     return target.name
 
 
@@ -443,18 +453,7 @@ def restore_database(directory: Path, manifest: dict, *, clean: bool) -> None:
     else:
         target = Path(settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"])
         target.parent.mkdir(parents=True, exist_ok=True)
-        # sqlite3's backup API copies the file page by page into the live
-        # database, its journal or WAL included: safer than a file copy.
-        source = sqlite3.connect(f"file:{part}?mode=ro", uri=True)
-        destination = sqlite3.connect(target)
-        try:
-            with destination:
-                source.backup(destination)
-        except sqlite3.Error as exc:
-            raise BackupError(f"La restauration de la base SQLite a échoué : {exc}") from exc
-        finally:
-            destination.close()
-            source.close()
+        sqlite_copy(part, target, "La restauration de la base SQLite a échoué")
 
 
 def restore_storage(directory: Path, manifest: dict, alias: str) -> int:

@@ -26,6 +26,21 @@ version when it publishes, and another worker would serve stale values. The
 instances register themselves; `connect_all()` (home's `AppConfig.ready`)
 connects the signals of those declared before the models were loaded, the
 others connect as they are created.
+
+Where the versions live (setting CACHE_VERSIONS, issue 17):
+- "database" (the default without Redis): in the `home.CacheVersion` table,
+  renewed in the same transaction as the change. The values stay in the
+  fast cache of each process (LocMem), keyed by the version: a worker that
+  did not see the change itself reads the new version at its next request
+  and computes the values again, never a stale one.
+- "cache" (with REDIS_URL): in the cache itself, shared by every process;
+  renewed at once and again when the transaction commits (a worker that read
+  the new version before the commit may have cached values computed from the
+  old rows).
+Either way a request reads all the versions once, the first time it needs
+one (one query, or one `get_many` round trip), and keeps them until it ends:
+one consistent snapshot per request. Outside a request (commands, tasks),
+every `version()` reads them again.
 """
 
 from __future__ import annotations
@@ -33,13 +48,76 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+from asgiref.local import Local
+from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 
 DEFAULT_TIMEOUT = 10 * 60
 # Returned by cache.get() for a missing key, told apart from a cached None.
 _MISSING = object()
 
 _registry: dict[str, VersionedCache] = {}
+# The versions read by the current request (`_request.versions`), while one
+# runs (`_request.active`).
+_request = Local()
+# The version of a namespace that was never renewed (no row yet).
+INITIAL = "0"
+
+
+def in_database() -> bool:
+    """Whether the versions live in the database (CACHE_VERSIONS)."""
+    return getattr(settings, "CACHE_VERSIONS", "database") == "database"
+
+
+def _start_request(**_kwargs) -> None:
+    _request.versions = None
+    _request.active = True
+
+
+def _end_request(**_kwargs) -> None:
+    _request.versions = None
+    _request.active = False
+
+
+request_started.connect(_start_request, dispatch_uid="versioned-cache:start")
+request_finished.connect(_end_request, dispatch_uid="versioned-cache:end")
+
+
+def _read_versions() -> dict[str, str]:
+    """Every namespace's version, in one query or one cache round trip."""
+    if in_database():
+        from home.models import CacheVersion
+
+        stored = dict(CacheVersion.objects.values_list("namespace", "token"))
+        return {name: stored.get(name, INITIAL) for name in _registry}
+    keys = {versioned.version_key: name for name, versioned in _registry.items()}
+    found = cache.get_many(list(keys))
+    missing = [key for key in keys if found.get(key) is None]
+    if missing:
+        # Created with `add`, so two workers starting together agree on one.
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))
+    # A version missing still (cache unavailable: home/cache_backends.py):
+    # a new one for this request, so every value is computed, never stale.
+    return {name: found.get(key) or uuid.uuid4().hex for key, name in keys.items()}
+
+
+def current_versions() -> dict[str, str]:
+    """The versions of every namespace: the request's snapshot while a
+    request runs, read anew otherwise."""
+    if getattr(_request, "active", False):
+        versions = getattr(_request, "versions", None)
+        if versions is None:
+            versions = _request.versions = _read_versions()
+        return versions
+    return _read_versions()
+
+
+def forget_versions() -> None:
+    """Drop the current request's snapshot (tests simulating another worker)."""
+    _request.versions = None
 
 
 def digest(text: str) -> str:
@@ -66,18 +144,45 @@ class VersionedCache:
         return f"<VersionedCache {self.namespace}>"
 
     def version(self) -> str:
-        """The current version, created if the cache has none."""
-        version = cache.get(self.version_key)
-        if version is None:
-            cache.add(self.version_key, uuid.uuid4().hex, timeout=None)
-            version = cache.get(self.version_key)
-        # None when the cache is unavailable (home/cache_backends.py): a new
-        # version each time, so every value is computed, never a stale one.
-        return version or uuid.uuid4().hex
+        """The current version (the request's snapshot, see above)."""
+        versions = current_versions()
+        version = versions.get(self.namespace)
+        if version is None:  # declared during this request
+            version = versions[self.namespace] = _read_versions()[self.namespace]
+        return version
 
     def bump(self, **_signal_kwargs) -> None:
         """Renew the version: every value cached so far is out of date."""
-        cache.set(self.version_key, uuid.uuid4().hex, timeout=None)
+        token = uuid.uuid4().hex
+        if in_database():
+            from django.utils import timezone
+
+            from home.models import CacheVersion
+
+            # One upsert, in the transaction of the change: the new version
+            # is seen by other workers exactly when the change is.
+            CacheVersion.objects.bulk_create(
+                [CacheVersion(namespace=self.namespace, token=token, changed_at=timezone.now())],
+                update_conflicts=True,
+                unique_fields=["namespace"],
+                update_fields=["token", "changed_at"],
+            )
+        else:
+            from django.db import connection, transaction
+
+            cache.set(self.version_key, token, timeout=None)
+            if connection.in_atomic_block:
+                transaction.on_commit(self._renew_in_cache)
+        versions = getattr(_request, "versions", None)
+        if versions is not None:
+            versions[self.namespace] = token
+
+    def _renew_in_cache(self) -> None:
+        token = uuid.uuid4().hex
+        cache.set(self.version_key, token, timeout=None)
+        versions = getattr(_request, "versions", None)
+        if versions is not None:
+            versions[self.namespace] = token
 
     def key(self, *parts, version: str | None = None) -> str:
         """A key under the current version (or `version`), for callers that
@@ -107,8 +212,7 @@ class VersionedCache:
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        for label in self.invalidated_by:
-            model = apps.get_model(label)
+        for label, model in self._models(apps, Page):
             uid = f"versioned-cache:{self.namespace}:{label}"
             if issubclass(model, Page):
                 # Sent with each concrete page class as sender: listen to all
@@ -122,6 +226,19 @@ class VersionedCache:
                     signal.connect(
                         self.bump, sender=model, dispatch_uid=f"{uid}:{id(signal)}", weak=False
                     )
+
+    def _models(self, apps, page_model):
+        """(label, model) of `invalidated_by`: "app_label.*" stands for every
+        model of the app except its pages (name "wagtailcore.Page" too for
+        them) and the versions themselves."""
+        for label in self.invalidated_by:
+            if not label.endswith(".*"):
+                yield label, apps.get_model(label)
+                continue
+            for model in apps.get_app_config(label[:-2]).get_models():
+                if issubclass(model, page_model) or model._meta.label == "home.CacheVersion":
+                    continue
+                yield model._meta.label, model
 
     def _page_handler(self, model):
         def handler(sender=None, instance=None, **kwargs):
@@ -146,3 +263,27 @@ def registered() -> dict[str, VersionedCache]:
 # The core's own namespace: what every page shows from the page tree (the main
 # menu, the breadcrumb's ancestors, the language links).
 PAGE_TREE = VersionedCache("pagetree", timeout=60 * 60, invalidated_by=["wagtailcore.Page"])
+
+# Everything a public page may show: the version of the full-page cache
+# (home/page_cache.py). Renewed by any change of a page (saved, published,
+# unpublished, moved, deleted), of a model of the content apps (snippets,
+# settings, themes, related rows) and of what Wagtail serves with them. The
+# apps whose rows never show on a public page (partners' submissions,
+# alerts' subscriptions) are left out: a visitor's form would empty the cache.
+CONTENT_MODELS = [
+    "wagtailcore.Page",
+    "wagtailcore.PageViewRestriction",
+    "wagtailcore.Site",
+    "wagtailcore.Locale",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "wagtailredirects.Redirect",
+    "taggit.*",
+    "home.*",
+    "directory.*",
+    "calls_for_projects.*",
+    "network_minutes.*",
+    "conventions.*",
+    "events.*",
+]
+CONTENT = VersionedCache("content", timeout=60 * 60, invalidated_by=CONTENT_MODELS)

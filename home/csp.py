@@ -9,7 +9,9 @@ Two policies, built per request from the settings (config/settings/base.py,
   partner space): scripts and styles from the site only, no 'unsafe-inline';
   images from the site, `data:`, the map's tile server and the media storage;
   frames from the video providers only; the site may only be framed by
-  itself (Wagtail's preview shows our pages in a same-origin iframe);
+  itself (Wagtail's preview shows our pages in a same-origin iframe), except
+  the embeddable widgets' routes (home/widgets.py), whose responses replace
+  `frame-ancestors` with `widget_frame_ancestors()` (WIDGET_FRAME_ANCESTORS);
 - the admin policy, under `CSP_RELAXED_PATHS` (Wagtail's admin): Wagtail
   8's admin still writes inline scripts, style attributes and `blob:`
   images, so 'unsafe-inline' (scripts and styles) and `blob:` are allowed
@@ -125,6 +127,16 @@ def frame_sources() -> list[str]:
     )
 
 
+def widget_frame_ancestors() -> list[str]:
+    """Who may frame the embeddable widgets (home/widgets.py), and only them:
+    `WIDGET_FRAME_ANCESTORS`, a list of origins (https://partner.example.org)
+    or `*` (any site, the default). Every other page keeps 'self'."""
+    values = settings.WIDGET_FRAME_ANCESTORS
+    if isinstance(values, str):
+        values = values.split(",")
+    return clean_sources("WIDGET_FRAME_ANCESTORS", list(values)) or [NONE]
+
+
 def public_directives() -> dict[str, list[str]]:
     images = _unique(
         [SELF, DATA, tile_source(settings.MAP_TILES_URL)],
@@ -181,6 +193,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         super().__init__(get_response)
         # A wrong setting stops the site at start-up, not on the first page.
         public_directives()
+        widget_frame_ancestors()
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

@@ -54,7 +54,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from home.cache import VersionedCache, digest
+from home.cache import PAGE_TREE, VersionedCache, digest
 from home.forms import QueryField, clean_query_text
 from home.search import ranked_ids, search_terms
 from home.typography import NBSP, french_spacing
@@ -320,6 +320,21 @@ def public(queryset):
     for path in private_paths():
         private |= Q(path__startswith=path)
     return queryset.exclude(private) if private else queryset
+
+
+def public_index(model, locale_id: int):
+    """The live, public index page of type `model` in a locale (the first in
+    tree order), or None. Kept in the page tree's versioned cache (renewed
+    by any page change): home pages and fiches ask for their sections'
+    listings on every request."""
+
+    def find():
+        return model.objects.live().filter(locale_id=locale_id).order_by("path").first()
+
+    index = PAGE_TREE.get_or_set(f"index:{model._meta.label_lower}:{locale_id}", find)
+    if index is None or any(index.path.startswith(path) for path in private_paths()):
+        return None
+    return index
 
 
 def paginate(results, page_number, per_page):

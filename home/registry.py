@@ -80,6 +80,28 @@ def stylesheets(sections) -> list[str]:
     return list(seen)
 
 
+# How many items a page's related section shows at most (an actor fiche's
+# calls, conventions…): the page's cost must not grow with the content (a
+# région organising 300 calls). The rest is one link away, on the listing
+# filtered on that page.
+SECTION_LIMIT = 10
+
+
+def bounded(queryset, limit: int = SECTION_LIMIT) -> tuple[list, bool]:
+    """The first `limit` items of `queryset` and whether more exist: one
+    query for `limit + 1` rows, no count."""
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def page_url_with_query(page, request, query: str) -> str:
+    """`page`'s URL (for `request`'s site) with `query`, or "" without a page."""
+    if page is None:
+        return ""
+    url = page.get_url(request) or ""
+    return f"{url}?{query}" if url and query else url
+
+
 # The home page's sections (home/models/pages.py).
 HOME_SECTIONS = SectionRegistry("home")
 # An actor fiche's sections (directory/models.py).

@@ -10,6 +10,7 @@ class NetworkMinutesConfig(AppConfig):
     def ready(self):
         from home.registry import ACTOR_SECTIONS
 
+        from . import api  # noqa: F401 (its resources of the public API)
         from .related import meetings_of_actor
 
         ACTOR_SECTIONS.register("meetings", meetings_of_actor, order=20)

@@ -85,6 +85,10 @@ class NetworksIndexPage(IndexPage):
         verbose_name_plural = _("index des réseaux")
 
     index_route = view_route("", "network_minutes.views.networks_index")
+    csv_route = view_route("export/csv/", "network_minutes.exports.minutes_csv", name="csv")
+    csv_schema_route = view_route(
+        "export/csv/schema/", "network_minutes.exports.minutes_csv_schema", name="csv_schema"
+    )
 
     @path("rss/", name="rss")
     def rss_route(self, request):
@@ -174,6 +178,10 @@ class NetworkPage(RoutablePageMixin, BasePage):
         "actions/", "network_minutes.views.open_actions", name="open_actions"
     )
     ical_route = view_route("agenda/", "network_minutes.feeds.ical_response", name="ical")
+    csv_route = view_route("export/csv/", "network_minutes.exports.minutes_csv", name="csv")
+    csv_schema_route = view_route(
+        "export/csv/schema/", "network_minutes.exports.minutes_csv_schema", name="csv_schema"
+    )
 
     @path("rss/", name="rss")
     def rss_route(self, request):

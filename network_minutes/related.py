@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from home.registry import bounded
+
 from .models import MeetingMinutesPage, NetworkPage
 
 SHOWN = 20
@@ -26,11 +28,9 @@ def meetings_of_actor(actor, request):
         )
         .order_by("-date", "-pk")
     )
-    shown = list(meetings[: SHOWN + 1])
+    shown, more = bounded(meetings, SHOWN)
     if not shown:
         return None
-    more = len(shown) > SHOWN
-    shown = shown[:SHOWN]
     parent_paths = {meeting.path[: -MeetingMinutesPage.steplen] for meeting in shown}
     networks = {
         network.path: network

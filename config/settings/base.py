@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # Purges the CDN / Varnish on publication (WAGTAILFRONTENDCACHE below).
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -73,6 +75,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # 304 answers to If-None-Match / If-Modified-Since, then the full-page
+    # cache for anonymous visitors (home/page_cache.py): after the language
+    # is known, before anything that may set a cookie (CSRF, messages).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "home.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # django-otp's request.user.is_verified(), then: admin users with a TOTP
@@ -275,6 +282,43 @@ else:
         }
     }
 
+# Where the versions of the versioned caches live (home/cache.py): "cache"
+# (shared through Redis) or "database" (the home.CacheVersion table, the
+# default without Redis: each worker's local cache holds only values keyed by
+# the shared versions, so no worker serves a stale page after a publication).
+CACHE_VERSIONS = env_str("CACHE_VERSIONS", "cache" if REDIS_URL else "database")
+# The full-page cache for anonymous visitors (home/page_cache.py): on by
+# default; an entry lives PAGE_CACHE_TIMEOUT seconds at most (less when a
+# call's or an event's status changes sooner); browsers and the CDN keep a
+# page PAGE_CACHE_MAX_AGE seconds, then may serve it stale while revalidating
+# for PAGE_CACHE_STALE_WHILE_REVALIDATE seconds (both bounded the same way).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 60)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30)
+# A cache in front of the site (CDN, Varnish, nginx), purged by Wagtail when
+# a page is published or unpublished (wagtail.contrib.frontend_cache):
+# FRONTEND_CACHE_URL for an HTTP purger (a PURGE request per URL), or
+# Cloudflare (CLOUDFLARE_ZONE_ID + CLOUDFLARE_BEARER_TOKEN) or CloudFront
+# (CLOUDFRONT_DISTRIBUTION_ID, AWS credentials from the environment).
+WAGTAILFRONTENDCACHE = {}
+if env_str("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env_str("FRONTEND_CACHE_URL"),
+    }
+if env_str("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env_str("CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env_str("CLOUDFLARE_BEARER_TOKEN"),
+    }
+if env_str("CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env_str("CLOUDFRONT_DISTRIBUTION_ID"),
+    }
+
 # --- Email ---------------------------------------------------------------------
 # No email leaves from inside a web request: EMAIL_BACKEND stores each one as
 # a task on the `mail` queue (home/mail.py) and the worker (`manage.py
@@ -397,6 +441,10 @@ CSP_REPORT_ENDPOINT = env_str("CSP_REPORT_URI")
 # (https://images.example.org; https://video.example.org for PeerTube).
 CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
 CSP_EXTRA_FRAME_SRC = env_list("CSP_EXTRA_FRAME_SRC")
+# Who may frame the embeddable widgets (home/widgets.py), and only them:
+# comma-separated origins (https://partner.example.org), default any site.
+# Every other page keeps frame-ancestors 'self'.
+WIDGET_FRAME_ANCESTORS = env_list("WIDGET_FRAME_ANCESTORS", ["*"])
 # The players of the video providers Wagtail's embeds know.
 CSP_EMBED_PROVIDERS = [
     "https://www.youtube-nocookie.com",
@@ -448,6 +496,17 @@ MAP_TILES_ATTRIBUTION = env_str(
     "les contributeurs d'OpenStreetMap</a>",
 )
 
+# Fiche data checked against the official registers (docs/registers.md): an
+# editor's action in the admin, off unless REGISTERS_ENABLED=1. The backend
+# is a dotted path (tests use directory.registers.fake.FakeRegisters).
+REGISTERS_ENABLED = env_bool("REGISTERS_ENABLED", False)
+REGISTERS_BACKEND = env_str("REGISTERS_BACKEND", "directory.registers.http.HttpRegisters")
+REGISTERS_COMPANY_URL = env_str(
+    "REGISTERS_COMPANY_URL", "https://recherche-entreprises.api.gouv.fr"
+)
+REGISTERS_ADDRESS_URL = env_str("REGISTERS_ADDRESS_URL", "https://api-adresse.data.gouv.fr")
+REGISTERS_TIMEOUT = env_int("REGISTERS_TIMEOUT", 5)
+
 # Pagination of public listings and search results.
 SEARCH_RESULTS_PER_PAGE = 10
 LISTING_PER_PAGE = 12
@@ -460,6 +519,10 @@ SEARCH_QUERY_MAX_LENGTH = 200
 PARTNERS_RATE_LIMIT = env_int("PARTNERS_RATE_LIMIT", 10)
 PARTNERS_RATE_WINDOW = env_int("PARTNERS_RATE_WINDOW", 3600)
 PARTNERS_TRUSTED_PROXY_COUNT = env_int("PARTNERS_TRUSTED_PROXY_COUNT", 0)
+# The public API (home/api/, docs/api.md): API_RATE_LIMIT requests per client IP
+# per API_RATE_WINDOW seconds (same counters and trusted proxies as above).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
+API_RATE_WINDOW = env_int("API_RATE_WINDOW", 60)
 PARTNERS_LOGO_MAX_SIZE = env_int("PARTNERS_LOGO_MAX_SIZE", 2 * 1024 * 1024)
 PARTNERS_DOCUMENT_MAX_SIZE = env_int("PARTNERS_DOCUMENT_MAX_SIZE", 10 * 1024 * 1024)
 PARTNERS_OVERDUE_DAYS = env_int("PARTNERS_OVERDUE_DAYS", 14)

@@ -22,3 +22,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / (env_str("TEST_DB_NAME") or "test_db.sqlite3"))  # noqa: F405
     }
+
+# The full-page cache (home/page_cache.py) is off for the suite: many tests
+# pin the queries of a page's first rendering and change rows with .update()
+# before a GET; tests/home/test_page_cache.py turns it on (and the versions in
+# the database, as in production without Redis). The versions stay in the
+# (local-memory) cache here, as the query counts were pinned.
+PAGE_CACHE_ENABLED = False
+CACHE_VERSIONS = "cache"

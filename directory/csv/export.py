@@ -6,8 +6,24 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from home.exports import CsvExport
+
 from ..models import ActorContact, ActorPage
-from .columns import CONTACT_SEPARATOR, CSV_COLUMNS, LIST_SEPARATOR, escape, protect_cell
+from .columns import COLUMNS, CONTACT_SEPARATOR, CSV_COLUMNS, LIST_SEPARATOR, escape, protect_cell
+
+# The public export: semicolons, UTF-8 with a byte order mark.
+DIRECTORY_CSV = CsvExport(
+    "annuaire-acteurs",
+    _("Annuaire des acteurs"),
+    _(
+        "Les acteurs de l'annuaire (collectivités, structures de l'ESS, réseaux…) et leurs "
+        "contacts publiés, dans les colonnes de l'import CSV. Fichier UTF-8 avec BOM, "
+        "séparateur « ; »."
+    ),
+    COLUMNS,
+)
 
 
 def contact_to_text(contact: ActorContact) -> str:

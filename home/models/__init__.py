@@ -1,3 +1,4 @@
+from .cache_versions import CacheVersion
 from .documents import LinkedDocument
 from .index import IndexPage
 from .mixins import BasePage, SeoMixin, ThemesMixin
@@ -7,6 +8,7 @@ from .themes import PageTheme, Theme
 
 __all__ = [
     "BasePage",
+    "CacheVersion",
     "HomePage",
     "IndexPage",
     "LinkedDocument",

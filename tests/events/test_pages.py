@@ -321,6 +321,7 @@ def test_feeds_and_exports_keep_the_filters(client, agenda, events):
         "Flux RSS": agenda.url + "flux/rss/?region=44",
         "Flux Atom": agenda.url + "flux/atom/?region=44",
         "Exporter en CSV": agenda.url + "export/csv/?region=44",
+        "Schéma des données du CSV (Table Schema)": agenda.url + "export/csv/schema/",
         "Exporter en JSON": agenda.url + "export/json/?region=44",
     }
     assert [

@@ -1,4 +1,4 @@
-"""The permission matrix: six kinds of people × twelve actions, every cell
+"""The permission matrix: six kinds of people × fourteen actions, every cell
 asserted through the routes people actually use (public site, partner
 space, Wagtail admin).
 
@@ -21,7 +21,11 @@ The subject is `sub_a`, a proposal partner A made on fiche A. The columns:
   published) as its organisation (editors change pages in the admin, which
   is not this);
 - cancel_event: propose the cancellation of event A as its organisation;
-- approve_event: approve partner A's proposed event, which publishes it.
+- approve_event: approve partner A's proposed event, which publishes it;
+- alerts_admin, invite_network: the alerts' admin listing, and inviting a
+  network's members to follow it (tests/alerts/permission_cells.py);
+- check_registers: check fiche A against the official registers (the
+  editor's admin action, docs/registers.md).
 """
 
 import pytest
@@ -30,6 +34,7 @@ from django.urls import reverse
 
 from partners import services
 from partners.models import Submission
+from tests.alerts import permission_cells
 from tests.partners.helpers import (
     actor_payload,
     current_task_state,
@@ -61,6 +66,9 @@ MATRIX = {
     "edit_event": [F, T, F, F, F, F],
     "cancel_event": [F, T, F, F, F, F],
     "approve_event": [F, F, F, F, T, T],
+    "alerts_admin": [F, F, F, F, F, T],
+    "invite_network": [F, F, F, T, T, T],
+    "check_registers": [F, F, F, T, T, T],
 }
 PUBLIC_EMAIL = "secret.proposant@example.net"
 
@@ -302,6 +310,12 @@ def _approve_event(world, role, client):
     return published
 
 
+def _check_registers(world, role, client):
+    url = reverse("directory_registers_check", args=[world["actor_a"].pk])
+    response = client.get(url)
+    return response.status_code == 200 and b"registres" in response.content
+
+
 ACTIONS = {
     "view_draft": _view_draft,
     "create": _create,
@@ -315,6 +329,9 @@ ACTIONS = {
     "edit_event": _edit_event,
     "cancel_event": _cancel_event,
     "approve_event": _approve_event,
+    "alerts_admin": permission_cells.alerts_admin,
+    "invite_network": permission_cells.invite_network,
+    "check_registers": _check_registers,
 }
 
 

@@ -1,0 +1,134 @@
+"""The meeting minutes as CSV (docs/open-data.md): the minutes the listing
+selects (`MinutesFilterSet`, the same parameters as the page, bad values
+ignored), newest first, one line per meeting, for one network (its page's
+route) or for every network (the networks index's). The columns are
+`MINUTES_CSV`'s, whose Table Schema is served beside the file. Participants
+are counted, never named; free text is on one line, without control
+characters, and a cell a spreadsheet would run as a formula starts with an
+apostrophe."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.csv.columns import protect_cell
+from home.exports import Column, CsvExport
+from home.forms import clean_query_text
+
+from .filters import MinutesFilterSet
+from .models import MeetingMinutesPage, NetworkPage
+
+EXPORT_CHUNK_SIZE = 500
+LIST_SEPARATOR = " | "
+
+MINUTES_CSV = CsvExport(
+    "comptes-rendus",
+    _("Comptes rendus des réseaux"),
+    _(
+        "Les réunions des réseaux que la liste sélectionne, les plus récentes d'abord, une par "
+        "ligne. Fichier UTF-8 avec BOM, séparateur « ; »."
+    ),
+    [
+        Column(
+            "id", _("Identifiant"), _("Identifiant stable, commun aux traductions."), required=True
+        ),
+        Column("title", _("Titre"), required=True),
+        Column("url", _("Adresse du compte rendu"), format="uri"),
+        Column("network", _("Réseau"), required=True),
+        Column("date", _("Date de la réunion"), type="date", required=True),
+        Column("start_time", _("Heure de début"), _("Heure de Paris."), type="time"),
+        Column("end_time", _("Heure de fin"), _("Heure de Paris."), type="time"),
+        Column(
+            "format",
+            _("Format (code)"),
+            enum=lambda: [code for code, _label in MeetingMinutesPage.FORMAT_CHOICES],
+        ),
+        Column("format_label", _("Format")),
+        Column("place", _("Lieu")),
+        Column("host", _("Organisation hôte")),
+        Column("chair", _("Présidence de séance")),
+        Column("summary", _("Résumé")),
+        Column("participants", _("Nombre de participants"), type="integer", required=True),
+        Column("actions", _("Nombre d'actions décidées"), type="integer", required=True),
+        Column("open_actions", _("Nombre d'actions en cours"), type="integer", required=True),
+        Column("next_meeting_date", _("Date de la prochaine réunion"), type="date"),
+        Column("themes", _("Thématiques"), _("Noms séparés par « | ».")),
+        Column("last_published", _("Dernière publication"), type="datetime"),
+    ],
+)
+
+
+def _text(value) -> str:
+    return " ".join(clean_query_text(str(value or "")).split())
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def minutes_row(meeting, networks: dict[str, str], request=None) -> dict[str, str]:
+    """One meeting as a CSV row; `networks`: {page path: title} of the
+    networks, the meeting's is its parent's path. Prefetch ``themes`` and
+    ``host``, annotate the counts (`minutes_csv`)."""
+    formats = dict(MeetingMinutesPage.FORMAT_CHOICES)
+    row = {
+        "id": str(meeting.translation_key),
+        "title": _text(meeting.title),
+        "url": meeting.get_full_url(request) or "",
+        "network": _text(networks.get(meeting.path[: -MeetingMinutesPage.steplen], "")),
+        "date": _iso(meeting.date),
+        "start_time": meeting.start_time.strftime("%H:%M:%S") if meeting.start_time else "",
+        "end_time": meeting.end_time.strftime("%H:%M:%S") if meeting.end_time else "",
+        "format": meeting.meeting_format,
+        "format_label": _text(formats.get(meeting.meeting_format, meeting.meeting_format)),
+        "place": _text(meeting.place),
+        "host": _text(
+            meeting.host.title if meeting.host_id and meeting.host else meeting.host_text
+        ),
+        "chair": _text(meeting.chair),
+        "summary": _text(meeting.summary),
+        "participants": str(meeting.participant_count),
+        "actions": str(meeting.action_count),
+        "open_actions": str(meeting.open_action_count),
+        "next_meeting_date": _iso(meeting.next_meeting_date),
+        "themes": LIST_SEPARATOR.join(_text(theme.display_name) for theme in meeting.themes.all()),
+        "last_published": _iso(
+            timezone.localtime(meeting.last_published_at) if meeting.last_published_at else None
+        ),
+    }
+    return {column: protect_cell(value) for column, value in row.items()}
+
+
+def minutes_csv(request, page):
+    """The filtered minutes of a network, or of every network under the
+    networks index `page`."""
+    listing = MinutesFilterSet(request.GET, scope=page)
+    networks = dict(
+        NetworkPage.objects.filter(
+            path__startswith=page.path, locale_id=page.locale_id
+        ).values_list("path", "title")
+    )
+    meetings = (
+        listing.qs.defer_streamfields()
+        .select_related("host")
+        .prefetch_related("themes")
+        .annotate(
+            participant_count=Count("participants", distinct=True),
+            action_count=Count("action_items", distinct=True),
+            open_action_count=Count(
+                "action_items", filter=Q(action_items__done=False), distinct=True
+            ),
+        )
+        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    )
+    rows = (minutes_row(meeting, networks, request) for meeting in meetings)
+    return MINUTES_CSV.response(
+        rows, f"comptes-rendus-{page.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    )
+
+
+def minutes_csv_schema(request, page):
+    """The Table Schema of the minutes' CSV export (home/exports.py)."""
+    return MINUTES_CSV.schema_response()
