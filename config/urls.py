@@ -3,7 +3,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -32,8 +31,9 @@ urlpatterns += i18n_patterns(
     path(_("themes/<slug:slug>/"), home_views.theme_detail, name="theme_detail"),
     path("", include("partners.urls")),
     path("", include("alerts.urls")),
-    # Wagtail's page serving must stay last: it catches every other path.
-    path("", include(wagtail_urls)),
+    # Wagtail's page serving must stay last: it catches every other path
+    # (Wagtail's own URLs, routed from a cached root page: home/routing.py).
+    path("", include("home.routing")),
     prefix_default_language=True,
 )
 

@@ -96,6 +96,14 @@ class CallToActionBlock(blocks.StructBlock):
         label = _("Appel à l'action")
         template = "blocks/call_to_action.html"
 
+    def get_context(self, value, parent_context=None):
+        from home.locales import localized_page
+
+        context = super().get_context(value, parent_context=parent_context)
+        # The chosen page in the visitor's language (cached, no query).
+        context["target"] = localized_page(value.get("page"))
+        return context
+
     def clean(self, value):
         result = super().clean(value)
         if bool(result.get("page")) == bool(result.get("url")):

@@ -146,6 +146,18 @@ def connect() -> None:
     pre_delete.connect(delete_aliases, sender=Page, dispatch_uid="home.locales.delete_aliases")
 
 
+def localized_page(page):
+    """`page.localized` (its live translation in the active language, or the
+    page itself) from the page-tree cache: a link to a chosen page (a call
+    to action) costs no query in any language."""
+    if page is None or getattr(page, "pk", None) is None:
+        return page
+    from home.cache import PAGE_TREE
+
+    language = (get_language() or SOURCE_LANGUAGE).split("-")[0]
+    return PAGE_TREE.get_or_set(f"localized:{page.pk}:{language}", lambda: page.localized)
+
+
 def relations_subject(page):
     """The page as other pages' relations name it.
 
@@ -155,7 +167,8 @@ def relations_subject(page):
     what lists « the calls of this actor » on an English fiche looks in the
     English tree (`locale_id`, urls: the English page's) for rows naming the
     French fiche (`pk`: its source's). Used by the section registries
-    (home/registry.py); no query for an alias, one for a translation."""
+    (home/registry.py); no query for an alias, none for a translation whose
+    source the page-tree cache knows (one the first time)."""
     if page is None or getattr(page, "pk", None) is None:
         return page
     source_pk = page.alias_of_id
@@ -163,13 +176,18 @@ def relations_subject(page):
         # A page served in French is its own source: no query on French pages.
         if (get_language() or SOURCE_LANGUAGE).split("-")[0] == SOURCE_LANGUAGE:
             return page
-        source_pk = (
-            Page.objects.filter(
-                translation_key=page.translation_key,
-                locale__language_code=SOURCE_LANGUAGE,
-            )
-            .values_list("pk", flat=True)
-            .first()
+        from home.cache import PAGE_TREE
+
+        source_pk = PAGE_TREE.get_or_set(
+            f"source-page:{page.translation_key}",
+            lambda: (
+                Page.objects.filter(
+                    translation_key=page.translation_key,
+                    locale__language_code=SOURCE_LANGUAGE,
+                )
+                .values_list("pk", flat=True)
+                .first()
+            ),
         )
     if source_pk is None or source_pk == page.pk:
         return page

@@ -11,9 +11,7 @@ Each app's browser tests live in `tests/browser/`, mark themselves
 and `axe_violations(tab, path)`.
 """
 
-import fcntl
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -78,74 +76,28 @@ def live_shell(live_site: LiveSite, code: str) -> str:
     return result.stdout
 
 
-def _shared_dir(tmp_path_factory) -> Path:
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # shared by the workers of this run
-    return base
+def _live_database(tmp_path_factory, workdir) -> tuple[str, callable]:
+    """A copy of this run's seeded test template (tests/database.py) for the
+    served site, on the suite's engine: PostgreSQL when DATABASE_URL points
+    to it, SQLite otherwise. Returns the database's URL and a cleanup."""
+    from django.db import connection
 
+    from tests.database import SeededTemplate
 
-def _seed(manage, url):
-    manage(url, "migrate", "--noinput")
-    manage(url, "setup_roles")
-    manage(url, "load_seed_content")
-
-
-def _sqlite_site(tmp_path_factory, manage, workdir) -> str:
-    """The seeded SQLite database, built once per test run: under pytest-xdist
-    the first worker builds it (the others wait on a file lock), then each
-    worker serves its own copy."""
-    base = _shared_dir(tmp_path_factory)
-    template = base / "live-template.sqlite3"
-    with open(base / "live-template.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not template.exists():
-            building = base / "live-template-building.sqlite3"
-            building.unlink(missing_ok=True)
-            _seed(manage, f"sqlite:///{building}")
-            building.rename(template)
+    template = SeededTemplate(connection, tmp_path_factory)
+    suite_database = os.environ.get("DATABASE_URL", "")
+    if suite_database.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(suite_database)
+        own = f"{template.name}_live_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        template.copy_to(own)
+        return urlunsplit(parts._replace(path=f"/{own}")), lambda: template.drop(own)
     database = workdir / "db.sqlite3"
-    shutil.copyfile(template, database)
-    return f"sqlite:///{database}"
-
-
-def _postgres_site(tmp_path_factory, manage, database_url: str) -> tuple[str, callable]:
-    """When the suite runs on PostgreSQL, so does the served site: a seeded
-    template database built once per run (test_<name>_live_tpl), copied with
-    CREATE DATABASE … TEMPLATE for each worker. Returns the URL and a cleanup."""
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    template = f"test_{name}_live_tpl"
-    own = f"test_{name}_live_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-
-    def url_for(database: str) -> str:
-        return urlunsplit(parts._replace(path=f"/{database}"))
-
-    def ddl(*statements):
-        with psycopg.connect(url_for("postgres"), autocommit=True) as connection:
-            for statement in statements:
-                connection.execute(statement)
-
-    base = _shared_dir(tmp_path_factory)
-    with open(base / "live-template-pg.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = base / "live-template-pg.done"
-        if not done.exists():
-            ddl(f'DROP DATABASE IF EXISTS "{template}"', f'CREATE DATABASE "{template}"')
-            _seed(manage, url_for(template))
-            done.touch()
-        # Copied under the lock: a template must have no other session.
-        ddl(
-            f'DROP DATABASE IF EXISTS "{own}"',
-            f'CREATE DATABASE "{own}" TEMPLATE "{template}"',
-        )
-    return url_for(own), lambda: ddl(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+    template.copy_to(str(database))
+    return f"sqlite:///{database}", lambda: None
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
+def live_site(tmp_path_factory, django_db_setup, django_db_blocker):
     """A served site with the seed content, in its own database: SQLite, or
     PostgreSQL when the suite runs on PostgreSQL (DATABASE_URL)."""
     _require_browser()
@@ -156,22 +108,8 @@ def live_site(tmp_path_factory):
         "DEBUG": "false",
     }
 
-    def manage(database_url, *args):
-        subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env={**env, "DATABASE_URL": database_url},
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-
-    suite_database = os.environ.get("DATABASE_URL", "")
-    cleanup = None
-    if suite_database.startswith(("postgres://", "postgresql://")):
-        env["DATABASE_URL"], cleanup = _postgres_site(tmp_path_factory, manage, suite_database)
-    else:
-        env["DATABASE_URL"] = _sqlite_site(tmp_path_factory, manage, workdir)
+    with django_db_blocker.unblock():
+        env["DATABASE_URL"], cleanup = _live_database(tmp_path_factory, workdir)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -197,7 +135,7 @@ def live_site(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=10)
-        if cleanup is not None:
+        with django_db_blocker.unblock():
             cleanup()
 
 

@@ -1,6 +1,5 @@
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
@@ -8,20 +7,32 @@ pytest_plugins = ["tests.browser_fixtures"]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+):
     """The test database holds what `make run` sets up: roles, workflow and
-    the seed content. Each test then runs in a rolled-back transaction."""
+    the seed content, built once per run and copied for each xdist worker
+    (tests/database.py). Each test then runs in a rolled-back transaction."""
+    from django.db import connection
+    from django.test.utils import teardown_databases
+
+    from tests.database import setup_worker_database
+
+    keepdb = django_db_keepdb and not django_db_createdb
     with django_db_blocker.unblock():
-        call_command("setup_roles", verbosity=0)
-        call_command("load_seed_content", verbosity=0, stdout=_Null())
-
-
-class _Null:
-    def write(self, *_args, **_kwargs):
-        pass
-
-    def flush(self):
-        pass
+        old_config = setup_worker_database(
+            connection, tmp_path_factory, keepdb=keepdb, verbosity=request.config.option.verbose
+        )
+    yield
+    if old_config:
+        with django_db_blocker.unblock():
+            teardown_databases(old_config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)

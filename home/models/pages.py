@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -47,6 +49,22 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("page d'accueil")
         verbose_name_plural = _("pages d'accueil")
+
+    @property
+    def localized(self):
+        """This home page in the active language, as Wagtail's `localized`
+        finds it (the live translation, or itself), from the page-tree cache:
+        Wagtail routes every request from the site's root page `.localized`
+        (home/routing.py), so no request pays for finding the English home
+        page (issue 14: the English pages cost no more queries than the
+        French ones)."""
+        from home.cache import PAGE_TREE
+
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return PAGE_TREE.get_or_set(
+            f"localized-home:{self.pk}:{language}",
+            lambda: super(HomePage, self).localized.specific,
+        )
 
     def get_context(self, request, *args, **kwargs):
         from home.registry import HOME_SECTIONS, section_context

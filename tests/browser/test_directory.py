@@ -3,7 +3,6 @@
 import base64
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser_fixtures import axe_violations
 
@@ -157,15 +156,18 @@ def marker_titles(tab) -> set[str]:
 
 
 def open_clusters_until(tab, names) -> None:
-    """Click the biggest cluster, as a visitor would, until `names` show."""
+    """Click the biggest cluster, as a visitor would, until `names` show.
+    (Polled without a caught Playwright timeout: an exception raised inside a
+    sync call can leave its event loop marked as running in this thread, and
+    Django refuses database access in the tests that follow on the worker.)"""
     for _ in range(4):
-        try:
-            tab.wait_for_function(SHOWN_TITLES, arg=names, timeout=1500)
-            return
-        except PlaywrightTimeoutError:
-            clusters = tab.locator("#carte .map-cluster")
-            counts = [int(n) for n in clusters.locator(".map-cluster__count").all_inner_texts()]
-            clusters.nth(counts.index(max(counts))).click()
+        for _poll in range(10):
+            if tab.evaluate(SHOWN_TITLES, names):
+                return
+            tab.wait_for_timeout(200)
+        clusters = tab.locator("#carte .map-cluster")
+        counts = [int(n) for n in clusters.locator(".map-cluster__count").all_inner_texts()]
+        clusters.nth(counts.index(max(counts))).click()
 
 
 @pytest.mark.parametrize("width", [1280, 375])

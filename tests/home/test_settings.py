@@ -34,10 +34,10 @@ def run_django(code: str, settings: str, env: dict[str, str], *args: str):
 
 
 def read_setting(expr: str, settings: str = "config.settings.dev", **env) -> str:
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        f"value = ({expr}); print(value)"
-    )
+    """A setting's value as a server started with `env` would have it. The
+    settings module is read without loading the apps (`django.setup()`),
+    which takes most of a start-up and changes no setting."""
+    code = f"from django.conf import settings; value = ({expr}); print(value)"
     result = run_django(code, settings, env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
