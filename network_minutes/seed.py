@@ -101,7 +101,14 @@ def minutes_fields(row: dict, locale_id: int) -> dict:
         fields[name] = datetime.time.fromisoformat(fields[name])
     for key, name in ACTOR_LINKS.items():
         fields[name] = _actor(row.get(key), locale_id)
-    fields["agenda"] = [
+    fields["agenda"] = _agenda(row.get("agenda", []))
+    fields["key_figures"] = _key_figures(row.get("key_figure", []))
+    return fields
+
+
+def _agenda(items: list[dict]) -> list[dict]:
+    """The agenda StreamField's value from the data file's `[[agenda]]` items."""
+    return [
         {
             "type": "item",
             "value": {
@@ -111,12 +118,26 @@ def minutes_fields(row: dict, locale_id: int) -> dict:
                 "decisions": item.get("decisions", []),
             },
         }
-        for item in row.get("agenda", [])
+        for item in items
     ]
-    fields["key_figures"] = [
+
+
+def _key_figures(figures: list[dict]) -> list[dict]:
+    return [
         {"type": "figure", "value": {"value": figure["value"], "label": figure["label"]}}
-        for figure in row.get("key_figure", [])
+        for figure in figures
     ]
+
+
+def english_fields(english: dict) -> dict:
+    """The `[en]` table's values as the translation's fields: its
+    `[[en.agenda]]` and `[[en.key_figure]]` items become the StreamFields'
+    values, as the French ones do."""
+    fields = dict(english)
+    if "agenda" in fields:
+        fields["agenda"] = _agenda(fields["agenda"])
+    if "key_figure" in fields:
+        fields["key_figures"] = _key_figures(fields.pop("key_figure"))
     return fields
 
 
@@ -208,7 +229,7 @@ def load_minutes(report: SeedReport) -> None:
     for path in sorted(DATA.glob("minutes_*.toml")):
         row = load_toml(path)
         minutes = upsert_minutes(report, networks[row["network"]], row)
-        upsert_english(report, minutes, row.get("en"))
+        upsert_english(report, minutes, row.get("en"), english_fields)
 
 
 register_seed("network_minutes.minutes", load_minutes, order=50)

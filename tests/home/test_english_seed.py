@@ -114,12 +114,31 @@ def test_every_seeded_english_page_is_translated(en):
     assert Translation.objects.filter(target_locale=en).count() == translated.count()
 
 
-def test_untranslated_segments_show_the_french_text(client, en):
-    """The minutes' agenda is not in the seed's English: it shows in French."""
+def test_the_minutes_agenda_and_key_figures_are_in_english(client, en):
+    """The 2015 minutes ship in English whole: agenda items (titles,
+    discussion, decisions) and key figures, speakers' names unchanged."""
     page = english(french("2015-11-27-premiere-reunion"), en)
-    response = client.get(page.url)
-    assert "Ouverture : la naissance du réseau" in response.text
-    assert "Probably during the first quarter of 2016" in response.text
+    text = client.get(page.url).text
+    for sentence in (
+        "Opening: the birth of the network",
+        "The AMD 92 gives logistical support",
+        "Conclusion and next steps",
+        "network of elected representatives set up within the AMD 92",
+        "Probably during the first quarter of 2016",
+        "Othmane Khaoua",
+    ):
+        assert sentence in text, sentence
+    for french_text in ("Ouverture : la naissance du réseau", "réseau d'élus mis en place"):
+        assert french_text not in text
+
+
+def test_untranslated_segments_show_the_french_text(client, en):
+    """A fiche's programme is not in the seed's English: it shows in French
+    on the English fiche, whose summary is in English."""
+    page = english(french("mulhouse-alsace-agglomeration"), en)
+    text = client.get(page.url).text
+    assert "La nouvelle stratégie économique de l" in text
+    assert "The Mulhouse area has, by tradition" in text
 
 
 def test_english_menu_in_the_french_order(client, home_fr, home_en):
