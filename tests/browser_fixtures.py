@@ -145,7 +145,11 @@ def live_site(tmp_path_factory, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_site):
+    """Chromium, started after the served site: Playwright's sync API keeps an
+    event loop running in this thread while it is open, and Django refuses
+    database work there (the served site's database is copied, and dropped
+    at the end, through Django's connection on PostgreSQL)."""
     _require_browser()
     from playwright.sync_api import sync_playwright
 
