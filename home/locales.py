@@ -90,16 +90,47 @@ def _synchronised_locales(locale_id: int) -> list[Locale]:
     )
 
 
+def create_missing_aliases(page) -> None:
+    """Aliases of `page`, parents included, in every locale synchronised from
+    its own where it has no counterpart yet; then the same for each new alias
+    (synchronisations can chain). Idempotent: the admin's « Publier » on a
+    new page publishes it (`alias_on_publish`) before it runs the
+    `after_create_page` hooks (`aliases_for_new_page`)."""
+    for locale in _synchronised_locales(page.locale_id):
+        if Page.objects.filter(translation_key=page.translation_key, locale=locale).exists():
+            continue
+        specific = page.specific if hasattr(page, "specific") else page
+        create_missing_aliases(specific.copy_for_translation(locale, copy_parents=True, alias=True))
+
+
 def alias_on_publish(sender, instance, **kwargs):
     """A source page published for the first time without counterparts (made
     in code, not in the admin) gets its aliases, parents included."""
     if kwargs.get("alias") or instance.alias_of_id:
         return
-    for locale in _synchronised_locales(instance.locale_id):
-        exists = Page.objects.filter(translation_key=instance.translation_key, locale=locale)
-        if not exists.exists():
-            page = instance.specific if hasattr(instance, "specific") else instance
-            page.copy_for_translation(locale, copy_parents=True, alias=True)
+    create_missing_aliases(instance)
+
+
+def aliases_for_new_page(request, page) -> None:
+    """The `after_create_page` hook, in place of wagtail-localize's
+    (`wagtail_localize.synctree.after_create_page`), which creates the
+    aliases without looking: after a « Publier » they exist already and it
+    failed (« Translation key et Région existe déjà », a 500 to the editor)."""
+    create_missing_aliases(page)
+
+
+def replace_localize_creation_hook() -> None:
+    """Swap wagtail-localize's `after_create_page` hook for ours (Wagtail has
+    no public way to unregister a hook)."""
+    from wagtail import hooks
+    from wagtail_localize import synctree
+
+    registered = hooks._hooks.setdefault("after_create_page", [])
+    registered[:] = [
+        (fn, order) for fn, order in registered if fn is not synctree.after_create_page
+    ]
+    if (aliases_for_new_page, 0) not in registered:
+        registered.append((aliases_for_new_page, 0))
 
 
 def follow_move(sender, instance, parent_page_before, parent_page_after, **kwargs):

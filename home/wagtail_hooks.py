@@ -3,6 +3,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from home.locales import replace_localize_creation_hook
 from home.models import Theme
 from home.two_factor import wagtail_hooks as _two_factor  # noqa: F401
 
@@ -29,3 +30,7 @@ class ThemeViewSet(SnippetViewSet):
 
 
 register_snippet(ThemeViewSet)
+
+# A page created in the admin gets its English alias once, whether it was
+# published on creation or saved as a draft (home/locales.py).
+replace_localize_creation_hook()

@@ -480,3 +480,39 @@ def test_translate_action_on_every_page_type(admin_client, fr, en):
             reverse("wagtail_localize:submit_page_translation", args=[page.pk])
         )
         assert submit.status_code == 200, page.url_path
+
+
+# --- Pages made in the admin ----------------------------------------------------
+
+
+def _new_standard_page_data(title: str, slug: str, action: str) -> dict:
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    data = nested_form_data(
+        {"title": title, "slug": slug, "introduction": "", "body": streamfield([])}
+    )
+    data["comments-TOTAL_FORMS"] = data["comments-INITIAL_FORMS"] = 0
+    data["comments-MIN_NUM_FORMS"], data["comments-MAX_NUM_FORMS"] = 0, 1000
+    if action:
+        data[action] = action
+    return data
+
+
+@pytest.mark.parametrize("action", ["action-publish", ""])
+def test_an_editor_creates_a_page_in_the_admin_and_it_gets_one_english_alias(
+    admin_client, home_fr, en, action
+):
+    """« Publier » (or « Enregistrer le brouillon ») on a new page in the
+    admin: the page is made, with exactly one English counterpart, an alias,
+    whichever of publication or wagtail-localize's creation hook comes first."""
+    response = admin_client.post(
+        f"/admin/pages/add/home/standardpage/{home_fr.pk}/",
+        _new_standard_page_data("Nouvelle page du réseau", "nouvelle-page-reseau", action),
+    )
+    assert response.status_code == 302, response.content[:2000]
+    page = StandardPage.objects.get(slug="nouvelle-page-reseau", locale__language_code="fr")
+    assert page.live is (action == "action-publish")
+    english = Page.objects.filter(translation_key=page.translation_key, locale=en)
+    assert english.count() == 1
+    assert is_alias_of(english.get(), page)
+    assert english.get().live is page.live
