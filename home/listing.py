@@ -8,7 +8,12 @@ A filter set owns what every listing shares:
 - `q`, the text query (cleaned by `QueryField`, refused when too long or
   without a word), always combined with the other filters: the text matches
   are ranked within the set the other filters select, and at most
-  `max_text_matches` of them are kept, with a notice when more matched;
+  `max_text_matches` of them are kept, with a notice when more matched.
+  When the search backend fails (home/search.py), a request gets the other
+  filters' selection with a notice, the text query ignored
+  (`search_unavailable`), and nothing computed without it is cached under
+  the selection's usual key (`filters_key`); a command or a task (the alert
+  digests) gets `SearchUnavailable` and tries again later;
 - `theme`, the site's controlled vocabulary (from the versioned cache);
 - `sort`, when the listing declares `sort_choices`, relevance first when there
   is a text query and `relevance_sort` is on;
@@ -56,7 +61,13 @@ from django.utils.translation import gettext_lazy
 
 from home.cache import PAGE_TREE, VersionedCache, digest
 from home.forms import QueryField, clean_query_text
-from home.search import ranked_ids, search_terms
+from home.search import (
+    SearchUnavailable,
+    ranked_ids,
+    search_terms,
+    searching,
+    serving_request,
+)
 from home.typography import NBSP, french_spacing
 
 # The themes offered by every listing's theme filter.
@@ -383,6 +394,14 @@ class ListingFilterSet(django_filters.FilterSet):
     # The namespace that caches facet counts, choices and the text query's
     # ranked matches (all under the content's version), or None.
     cache: VersionedCache | None = None
+    # The text query could not be searched (search backend unavailable,
+    # home/search.py): it is ignored, with a notice.
+    search_unavailable = False
+    unavailable_notice = gettext_lazy(
+        "La recherche par mots-clés est momentanément indisponible : « %(value)s » "
+        "n'est pas pris en compte, les autres filtres le sont. Réessayez dans "
+        "quelques minutes."
+    )
     # The shared filter form (templates/includes/listing/filter_form.html):
     # its title, its button, and its groups of fields after the text query:
     # (legend, [parameter names], folded) — a folded group is a <details>
@@ -533,7 +552,7 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def sort_options(self) -> list[tuple[str, str]]:
         options = [(code, label) for code, (label, _order) in self.sort_choices.items()]
-        if self.relevance_sort and self.query:
+        if self.relevance_sort and self.query and not self.search_unavailable:
             options.insert(0, ("relevance", _("Pertinence")))
         return options
 
@@ -567,11 +586,12 @@ class ListingFilterSet(django_filters.FilterSet):
         """The order applied: the one asked for, else relevance (with a text
         query and `relevance_sort`), else the first of `sort_choices`."""
         asked = self.cleaned.get("sort", "")
-        if asked == "relevance" and not (self.relevance_sort and self.query):
+        ranks = self.relevance_sort and self.query and not self.search_unavailable
+        if asked == "relevance" and not ranks:
             asked = ""
         if asked:
             return asked
-        if self.relevance_sort and self.query:
+        if ranks:
             return "relevance"
         return next(iter(self.sort_choices), "")
 
@@ -607,11 +627,21 @@ class ListingFilterSet(django_filters.FilterSet):
         return urlencode([(key, params[key]) for key in self.param_order() if key in params])
 
     @cached_property
-    def filters_key(self) -> str:
-        """Identifies the selection (scope, locale, filters, no sort or page)
-        in cache keys."""
+    def _selection_key(self) -> str:
         scope = f"{self.scope.pk}:{self.scope.locale_id}" if self.scope is not None else "-"
         return f"{scope}:{digest(self.querystring(sort=None))}"
+
+    @property
+    def filters_key(self) -> str:
+        """Identifies the selection (scope, locale, filters, no sort or page)
+        in cache keys. The text query is searched first: a selection made
+        without it (search backend unavailable) has a key of its own, so
+        what is cached for it is never served once the search is back."""
+        if self.query:
+            self._ranked()
+        if self.search_unavailable:
+            return f"{self._selection_key}:sans-recherche"
+        return self._selection_key
 
     # --- Filtering ------------------------------------------------------------
 
@@ -624,7 +654,9 @@ class ListingFilterSet(django_filters.FilterSet):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         if self.query and "q" not in exclude:
-            queryset = queryset.filter(pk__in=self._ranked(exclude)[: self.max_text_matches])
+            ranked = self._ranked(exclude)
+            if ranked is not None:
+                queryset = queryset.filter(pk__in=ranked[: self.max_text_matches])
         return queryset
 
     def without(self, *names):
@@ -635,25 +667,28 @@ class ListingFilterSet(django_filters.FilterSet):
     @cached_property
     def _ranked_everywhere(self) -> list:
         """Ids of the best text matches among all the listing's items (kept
-        in the listing's cache: they change only with the content)."""
+        in the listing's cache: they change only with the content). Raises
+        `SearchUnavailable` (nothing cached) when the backend fails."""
 
         def compute():
-            everything = self.queryset.model.objects.filter(
-                pk__in=self.queryset.order_by().values("pk")
-            )
-            results = everything.only("pk").search(
-                search_terms(self.query), operator="and", order_by_relevance=True
-            )
-            return ranked_ids(results[: self.max_text_matches + 1])
+            with searching():
+                everything = self.queryset.model.objects.filter(
+                    pk__in=self.queryset.order_by().values("pk")
+                )
+                results = everything.only("pk").search(
+                    search_terms(self.query), operator="and", order_by_relevance=True
+                )
+                return ranked_ids(results[: self.max_text_matches + 1])
 
         if self.cache is None:
             return compute()
         scope = f"{self.scope.pk}:{self.scope.locale_id}" if self.scope is not None else "-"
         return self.cache.get_or_set(f"ranked:{scope}:{digest(self.query)}", compute)
 
-    def _ranked(self, exclude=frozenset()) -> list:
+    def _ranked(self, exclude=frozenset()) -> list | None:
         """Ids of the best text matches (one more than kept, to tell when
-        some were left out) among what the filters but `exclude` select.
+        some were left out) among what the filters but `exclude` select;
+        None when the search backend is unavailable (`search_unavailable`).
 
         When the whole listing holds no more matches than are kept, they
         are returned for every scope: a relevance score does not depend on
@@ -662,36 +697,54 @@ class ListingFilterSet(django_filters.FilterSet):
         own. Only beyond that limit is each scope searched, so that the
         kept matches are the best ones within it (and only when another
         filter narrows the scope)."""
+        if self.search_unavailable:
+            return None
         # Only the filters that are set change the ranking's scope.
         key = frozenset(exclude) & frozenset(self.cleaned)
         scoped_by = set(self.cleaned) - set(CORE_PARAMS) - key
-        everywhere = self._ranked_everywhere
-        if not scoped_by or len(everywhere) <= self.max_text_matches:
-            return everywhere
-        ranked = self.__dict__.setdefault("_ranked_by_scope", {})
-        if key not in ranked:
-            others = self.filter_queryset(self.queryset.all(), exclude={*key, "q"})
-            scope = self.queryset.model.objects.filter(pk__in=others.order_by().values("pk"))
-            results = scope.only("pk").search(
-                search_terms(self.query), operator="and", order_by_relevance=True
-            )
-            ranked[key] = ranked_ids(results[: self.max_text_matches + 1])
-        return ranked[key]
+        try:
+            everywhere = self._ranked_everywhere
+            if not scoped_by or len(everywhere) <= self.max_text_matches:
+                return everywhere
+            ranked = self.__dict__.setdefault("_ranked_by_scope", {})
+            if key not in ranked:
+                others = self.filter_queryset(self.queryset.all(), exclude={*key, "q"})
+                scope = self.queryset.model.objects.filter(pk__in=others.order_by().values("pk"))
+                with searching():
+                    results = scope.only("pk").search(
+                        search_terms(self.query), operator="and", order_by_relevance=True
+                    )
+                    ranked[key] = ranked_ids(results[: self.max_text_matches + 1])
+            return ranked[key]
+        except SearchUnavailable:
+            # A visitor gets the other filters' selection, with a notice; a
+            # command or a task must not act on it (an alert's digest would
+            # send what its text query leaves out): it tries again later.
+            if not serving_request():
+                raise
+            self.search_unavailable = True
+            return None
 
     @property
     def text_matches(self) -> list:
-        """Ids of the best text matches within the other filters, best first."""
-        return self._ranked()[: self.max_text_matches]
+        """Ids of the best text matches within the other filters, best first
+        (none when the search backend is unavailable)."""
+        return (self._ranked() or [])[: self.max_text_matches]
 
     @property
     def truncated(self) -> bool:
-        return bool(self.query) and len(self._ranked()) > self.max_text_matches
+        ranked = self._ranked() if self.query else None
+        return ranked is not None and len(ranked) > self.max_text_matches
 
     def order(self, queryset):
-        if self.sort_code == "relevance":
+        sort_code = self.sort_code
+        if sort_code == "relevance" and self._ranked() is None:
+            # No relevance without the search backend: the default order.
+            sort_code = next(iter(self.sort_choices), "")
+        if sort_code == "relevance":
             return queryset.order_by(relevance_expression(self.text_matches), "pk")
-        if self.sort_code in self.sort_choices:
-            return queryset.order_by(*self.sort_choices[self.sort_code][1])
+        if sort_code in self.sort_choices:
+            return queryset.order_by(*self.sort_choices[sort_code][1])
         return queryset.order_by(*self.ordering)
 
     @property
@@ -727,6 +780,9 @@ class ListingFilterSet(django_filters.FilterSet):
         if self.truncated:
             limit = {"limit": self.max_text_matches}
             notices.append(french_spacing(str(self.truncated_notice) % limit))
+        if self.search_unavailable:
+            value = {"value": shown_value(self.query)}
+            notices.append(french_spacing(str(self.unavailable_notice) % value))
         return notices
 
     @cached_property

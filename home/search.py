@@ -1,15 +1,48 @@
-"""Site search over every live, public page of the active locale."""
+"""Site search over every live, public page of the active locale, and the
+one guarded place where any search reaches the backend (`searching`).
 
+When the search backend is a cluster (OpenSearch, Elasticsearch:
+SEARCH_BACKEND), the site keeps serving while it fails. A search run inside
+`searching()` whose client raises a cluster or transport error (connection
+refused, timeout, an HTTP error such as a 5xx or a missing index) is logged
+(a warning of logger "home.search" naming the exception's class, no
+traceback), recorded, and answered by `SearchUnavailable`; the callers show
+« no result, search unavailable »: the site search a notice (home/views.py),
+a listing its other filters' selection with a notice (home/listing.py).
+After a failure the cluster is left alone for RETRY_AFTER seconds (the
+searches of that time fail at once: one failed connection per outage and
+process, not one per search, so a cluster that hangs does not hold every
+worker for its timeout); `/healthz` then says `search: unavailable`.
+
+Database errors are never caught (the database backends raise only those):
+an error inside a transaction must still abort the request.
+
+A page computed while the search was unavailable is never kept by the
+full-page cache (its `PAGE_EXPIRY` says it changes at once), and a
+listing's caches do not keep what it computed without its text query
+(home/listing.py).
+"""
+
+import datetime as dt
+import logging
 import re
+import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
 
+from asgiref.local import Local
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import request_finished, request_started
 from django.utils.text import capfirst
 from wagtail.models import Locale, Page, get_page_models
 
+from home.page_cache import PAGE_EXPIRY
 from home.registry import HIDDEN_PAGES
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -161,3 +194,193 @@ def count_by_type(results) -> list[TypeCount]:
         if models.get(ct_id) is not None
     ]
     return sorted(rows, key=lambda row: (-row.count, row.label))
+
+
+# --- When the search backend fails ----------------------------------------------
+
+# Seconds during which a failed search cluster is not asked again.
+RETRY_AFTER = 10.0
+# The health check's question to the cluster waits at most this long.
+PROBE_TIMEOUT = 1.0
+
+
+class SearchUnavailable(Exception):
+    """The search backend failed (or failed less than RETRY_AFTER seconds
+    ago): there is no result to give."""
+
+
+@cache
+def cluster_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions by which the cluster clients report a failure of the
+    cluster or of the way to it: opensearch-py's TransportError (its
+    ConnectionError, ConnectionTimeout, NotFoundError for a missing index and
+    the other HTTP errors) and SerializationError (an answer that is not the
+    cluster's); elasticsearch's ApiError (HTTP errors) and elastic-transport's
+    TransportError (connection, timeout, TLS, serialization); urllib3's and
+    requests' errors, should one get through a client. None of them is a
+    database error. A client that cannot be imported adds nothing."""
+    errors: list[type[BaseException]] = []
+    try:
+        from opensearchpy import exceptions as opensearch
+
+        errors += [opensearch.TransportError, opensearch.SerializationError]
+    except ImportError:
+        pass
+    try:
+        import elasticsearch
+
+        errors += [elasticsearch.ApiError, elasticsearch.TransportError]
+    except ImportError:
+        pass
+    try:
+        import urllib3
+
+        errors.append(urllib3.exceptions.HTTPError)
+    except ImportError:
+        pass
+    try:
+        import requests
+
+        errors.append(requests.RequestException)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def _backend_conf(alias: str = "default") -> dict:
+    from modelsearch.conf import get_app_config
+
+    return get_app_config().get_search_backend_config().get(alias, {})
+
+
+def _backend_key() -> str:
+    """The configured backend, for the record of its failures (a test that
+    points the backend elsewhere starts with a clean record)."""
+    conf = _backend_conf()
+    return repr((conf.get("BACKEND"), conf.get("URLS"), conf.get("HOSTS")))
+
+
+# When each configured backend may be asked again (time.monotonic()).
+_down_until: dict[str, float] = {}
+
+
+def forget_failures() -> None:
+    """Forget the recorded failures: the next search asks the backend (tests;
+    an operator's shell once the cluster is back)."""
+    _down_until.clear()
+
+
+@cache
+def _is_cluster(backend_path: str) -> bool:
+    from modelsearch.backends import import_backend
+
+    try:
+        backend_class = import_backend(backend_path)
+    except ImportError:
+        # A cluster's client that cannot be imported (docs/operations.md).
+        return True
+    # The backends that index into an external service say so.
+    return bool(getattr(backend_class, "catch_indexing_errors", False))
+
+
+def uses_cluster() -> bool:
+    """Whether the search backend is a cluster rather than the database."""
+    return _is_cluster(_backend_conf().get("BACKEND", "modelsearch.backends.database"))
+
+
+# Whether a request is being served, and whether a search failed in it.
+_request = Local()
+
+
+def _start_request(**_kwargs) -> None:
+    _request.serving = True
+    _request.degraded = False
+
+
+def _end_request(**_kwargs) -> None:
+    _request.serving = False
+    _request.degraded = False
+
+
+request_started.connect(_start_request, dispatch_uid="home-search:start")
+request_finished.connect(_end_request, dispatch_uid="home-search:end")
+
+
+def serving_request() -> bool:
+    """Whether a request is being served (between Django's request_started
+    and request_finished, streamed answers included): its visitor gets a
+    degraded answer when the search fails; a command or a task (the alert
+    digests) gets `SearchUnavailable` and tries again later."""
+    return getattr(_request, "serving", False)
+
+
+def degraded_request() -> bool:
+    """Whether a search failed during the current request."""
+    return getattr(_request, "degraded", False)
+
+
+def _degraded_until(now: dt.datetime) -> dt.datetime | None:
+    """PAGE_EXPIRY: a page computed without its search changes as soon as
+    the search is back, so the full-page cache does not keep it (an entry
+    lifetime under a second is never stored)."""
+    return now + dt.timedelta(microseconds=1) if degraded_request() else None
+
+
+PAGE_EXPIRY.register("search-unavailable", _degraded_until)
+
+
+@contextmanager
+def searching():
+    """The guarded place where a search runs against the backend: inside the
+    block a cluster's failure becomes `SearchUnavailable` (logged once,
+    recorded); while the backend is known down, the block does not run.
+
+        try:
+            with searching():
+                results = pages.search(terms)
+                ids = [page.pk for page in results[:20]]  # evaluated inside
+        except SearchUnavailable:
+            ...  # no result, search unavailable
+
+    Search results are lazy: slice, count, facet or iterate them inside the
+    block; what is evaluated after it is not guarded."""
+    key = _backend_key()
+    if time.monotonic() < _down_until.get(key, 0.0):
+        _request.degraded = True
+        raise SearchUnavailable("The search backend failed less than a moment ago.")
+    try:
+        yield
+    except cluster_errors() as error:
+        _down_until[key] = time.monotonic() + RETRY_AFTER
+        _request.degraded = True
+        logger.warning(
+            "Search unavailable (%s: %s); searches answer without results for %.0f s.",
+            type(error).__name__,
+            str(error)[:300],
+            RETRY_AFTER,
+        )
+        raise SearchUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def probe() -> bool:
+    """Whether the search cluster answers (the health check): False while it
+    is known down, without asking it; else one request bounded by
+    PROBE_TIMEOUT, its failure recorded as a search's. True with a database
+    backend (the database line of the health check says it)."""
+    if not uses_cluster():
+        return True
+    try:
+        with searching():
+            from modelsearch.backends import get_search_backend
+
+            client = get_search_backend().es
+            if hasattr(client, "options"):  # elasticsearch
+                client.options(request_timeout=PROBE_TIMEOUT, max_retries=0).info()
+            else:  # opensearch-py
+                client.info(request_timeout=PROBE_TIMEOUT)
+    except SearchUnavailable:
+        return False
+    except (ImportError, ImproperlyConfigured) as error:
+        logger.error("Search backend cannot be loaded (%s: %s)", type(error).__name__, error)
+        return False
+    return True

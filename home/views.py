@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,12 +27,16 @@ from .listing import ChoiceFilter, ListingFilterSet, paginate
 from .models import Theme
 from .registry import HIDDEN_PAGES
 from .search import (
+    SearchUnavailable,
     count_by_type,
     page_type_label,
     page_types,
+    probe,
     search_pages,
     searchable_pages,
+    searching,
     specific_in_order,
+    uses_cluster,
 )
 from .sitemaps import AllLocalesSitemap
 
@@ -61,49 +66,74 @@ class SearchFilters(ListingFilterSet):
         return False
 
 
+# What a 503 of the search page tells clients to wait (« quelques minutes »).
+SEARCH_RETRY_AFTER_SECONDS = 120
+
+
 @require_safe
 def search(request):
+    """The site search. When the search backend is unavailable
+    (home/search.py), the page says so with status 503 and keeps the query
+    in the form: 503 because the search itself is what is missing (as the
+    public forms' 503 when their rate limit cannot count, home/ratelimit.py),
+    which no cache keeps; `Cache-Control: private, no-store` and a
+    `Retry-After` say the same to the page cache, a CDN and crawlers."""
     form = SearchForm(request.GET or None)
     filters = SearchFilters(request.GET)
     context = {"form": form, "filters": filters, "query": "", "results": None, "type_counts": []}
     status = 200
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
-        pages = searchable_pages(Locale.get_active())
-        results = search_pages(query, pages)
-        type_counts = count_by_type(results)
-        shown, total = results, None
-        type_code = filters.params.get("type")
-        if type_code:
-            row = next((row for row in type_counts if row.code == type_code), None)
-            if row is None:
-                shown, total = [], 0
-            else:
-                # That type's count is the total of its results: no second count.
-                shown = search_pages(query, pages.filter(content_type_id=row.content_type_id))
-                total = row.count
-        # A page number past the end shows the last page, with a notice.
-        page, elided = filters.paginate(
-            shown, per_page=settings.SEARCH_RESULTS_PER_PAGE, total=total
-        )
-        labels = [(row.code, capfirst(row.label)) for row in type_counts]
-        context.update(
-            query=query,
-            results=page,
-            # The specific pages of this result page only, in one query per type.
-            result_pages=specific_in_order(page.object_list),
-            page_range=elided,
-            type_counts=type_counts,
-            type_facet=filters.facet(
-                "type", _("Type de contenu"), {row.code: row.count for row in type_counts}, labels
-            ),
-            type_label=filters.describe("type", type_code) if type_code else "",
-            type_chips=[chip for chip in filters.chips if chip.param == "type"],
-            notices=filters.notices,
-        )
+        try:
+            with searching():
+                context.update(_search_results(query, filters))
+        except SearchUnavailable:
+            context.update(query=query, unavailable=True, notices=filters.notices)
+            status = 503
     elif form.is_bound and not form.is_valid():
         status = 400
-    return render(request, "home/search.html", context, status=status)
+    response = render(request, "home/search.html", context, status=status)
+    if status == 503:
+        add_never_cache_headers(response)
+        response["Retry-After"] = str(SEARCH_RETRY_AFTER_SECONDS)
+    return response
+
+
+def _search_results(query: str, filters: SearchFilters) -> dict:
+    """The search page's results for `query`, every search evaluated here
+    (inside the caller's `searching()`)."""
+    pages = searchable_pages(Locale.get_active())
+    results = search_pages(query, pages)
+    type_counts = count_by_type(results)
+    shown, total = results, None
+    type_code = filters.params.get("type")
+    if type_code:
+        row = next((row for row in type_counts if row.code == type_code), None)
+        if row is None:
+            shown, total = [], 0
+        else:
+            # That type's count is the total of its results: no second count.
+            shown = search_pages(query, pages.filter(content_type_id=row.content_type_id))
+            total = row.count
+    # A page number past the end shows the last page, with a notice.
+    page, elided = filters.paginate(shown, per_page=settings.SEARCH_RESULTS_PER_PAGE, total=total)
+    # The results of this page, fetched now rather than when the template reads them.
+    page.object_list = list(page.object_list)
+    labels = [(row.code, capfirst(row.label)) for row in type_counts]
+    return {
+        "query": query,
+        "results": page,
+        # The specific pages of this result page only, in one query per type.
+        "result_pages": specific_in_order(page.object_list),
+        "page_range": elided,
+        "type_counts": type_counts,
+        "type_facet": filters.facet(
+            "type", _("Type de contenu"), {row.code: row.count for row in type_counts}, labels
+        ),
+        "type_label": filters.describe("type", type_code) if type_code else "",
+        "type_chips": [chip for chip in filters.chips if chip.param == "type"],
+        "notices": filters.notices,
+    }
 
 
 def _theme_pages(theme, locale):
@@ -213,9 +243,11 @@ def favicon(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """The database and the cache, each on a line. 200 while the database
+    """The database and the cache, each on a line, and the search cluster
+    when there is one (home/search.py `probe`). 200 while the database
     answers (the site serves, even without its cache: pages are then
-    computed each time); 503 when it does not."""
+    computed each time; even without its search cluster: searches say
+    they are unavailable); 503 when it does not."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -226,6 +258,8 @@ def healthz(request):
     django_cache.get("healthz")  # marks a failing Redis as down (home/cache_backends.py)
     cache_state = "unavailable" if cache_is_down(django_cache) else "ok"
     body = f"database: {database}\ncache: {cache_state}\n"
+    if uses_cluster():
+        body += f"search: {'ok' if probe() else 'unavailable'}\n"
     status = 200 if database == "ok" else 503
     return HttpResponse(body, content_type="text/plain; charset=utf-8", status=status)
 

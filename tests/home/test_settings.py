@@ -198,3 +198,22 @@ def test_production_requires_two_factor_authentication_for_administration():
         )
         == "False"
     )
+
+
+def test_the_opensearch_backend_loads_despite_the_agenda_app_named_events():
+    """opensearch-py imports the `Events` library as `events`, the name of the
+    agenda app: the app gives the library's names, so the backend loads (its
+    client makes no request until a search)."""
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend(
+        backend="wagtail.search.backends.opensearch3", URLS=["http://127.0.0.1:9"], TIMEOUT=1
+    )
+    assert type(backend).__module__.endswith("backends.opensearch3")
+    from events import Events
+
+    fired = []
+    events = Events()
+    events.request_start += lambda: fired.append("start")
+    events.request_start()
+    assert fired == ["start"]
