@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
-from django.db.models import Prefetch
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory import geo
 from directory.csv.columns import protect_cell
-from home.exports import Column, CsvExport
+from home.exports import Column, CsvExport, descendant_urls, grouped, page_themes, value_chunks
 from home.forms import clean_query_text
 
 from . import status as st
@@ -164,45 +166,114 @@ def _siret(value) -> str:
     return siret if _SIRET.match(siret) else ""
 
 
-def call_row(call, request=None) -> dict[str, str]:
-    """One call as a CSV row (the columns of `CALLS_CSV`). For a constant
-    number of queries, prefetch its ``organisers`` (with their ``actor``),
-    ``themes`` and ``laureates``; `status_now` is annotated by the filter set."""
-    organisers = list(call.organisers.all())
+# What a line needs, read with `values()` (home/exports.py `value_chunks`);
+# `status_now` is annotated by the filter set.
+VALUE_FIELDS = [
+    "pk",
+    "url_path",
+    "translation_key",
+    "title",
+    "summary",
+    "call_type",
+    "status_now",
+    "framework",
+    "opens_on",
+    "preregistration_on",
+    "deadline",
+    "is_rolling",
+    "dates_note",
+    "recurrence",
+    "edition_year",
+    "scope",
+    "region",
+    "departement",
+    "territory_note",
+    "total_envelope",
+    "max_per_project",
+    "funding_rate",
+    "application_url",
+    "last_published_at",
+]
+
+
+def _name(code: str, places: dict) -> str:
+    """The name of a région or département code (`geo.regions()`, `geo.departements()`)."""
+    place = places.get(code)
+    return place.name if place else ""
+
+
+def call_row(
+    values: dict, organisers: list[dict], themes, laureates: int, url: str
+) -> dict[str, str]:
+    """One call as a CSV row (the columns of `CALLS_CSV`), from its
+    `VALUE_FIELDS`; `organisers`: its organiser links in the editor's order
+    (`name` the fiche's title, else the name given); `themes`: its `Theme`s;
+    `laureates`: how many; `url`: its full address."""
+    status = values["status_now"]
     row = {
-        "id": str(call.translation_key),
-        "title": _text(call.title),
-        "url": call.get_full_url(request) or "",
-        "summary": _text(call.summary),
-        "type": call.call_type,
-        "type_label": _text(vocab.label(vocab.CallType, call.call_type)),
-        "status": call.status_now,
-        "status_label": _text(vocab.label(st.Status, call.status_now)),
-        "framework": _text(call.framework),
-        "opens_on": _date(call.opens_on),
-        "preregistration_on": _date(call.preregistration_on),
-        "deadline": _instant(call.deadline),
-        "is_rolling": "oui" if call.is_rolling else "non",
-        "dates_note": _text(call.dates_note),
-        "recurrence": call.recurrence,
-        "edition_year": _number(call.edition_year),
-        "scope": call.scope,
-        "region": call.region,
-        "region_name": _text(call.region_name),
-        "departement": call.departement,
-        "departement_name": _text(call.departement_name),
-        "territory_note": _text(call.territory_note),
-        "total_envelope": _number(call.total_envelope),
-        "max_per_project": _number(call.max_per_project),
-        "funding_rate": _number(call.funding_rate),
-        "application_url": _text(call.application_url),
-        "organisers": LIST_SEPARATOR.join(_text(link.display_name) for link in organisers),
-        "organiser_roles": LIST_SEPARATOR.join(link.role for link in organisers),
-        "themes": LIST_SEPARATOR.join(_text(theme.display_name) for theme in call.themes.all()),
-        "laureates": str(len(call.laureates.all())),
-        "last_published": _instant(call.last_published_at),
+        "id": str(values["translation_key"]),
+        "title": _text(values["title"]),
+        "url": url or "",
+        "summary": _text(values["summary"]),
+        "type": values["call_type"],
+        "type_label": _text(vocab.label(vocab.CallType, values["call_type"])),
+        "status": status,
+        "status_label": _text(vocab.label(st.Status, status)),
+        "framework": _text(values["framework"]),
+        "opens_on": _date(values["opens_on"]),
+        "preregistration_on": _date(values["preregistration_on"]),
+        "deadline": _instant(values["deadline"]),
+        "is_rolling": "oui" if values["is_rolling"] else "non",
+        "dates_note": _text(values["dates_note"]),
+        "recurrence": values["recurrence"],
+        "edition_year": _number(values["edition_year"]),
+        "scope": values["scope"],
+        "region": values["region"],
+        "region_name": _text(_name(values["region"], geo.regions())),
+        "departement": values["departement"],
+        "departement_name": _text(_name(values["departement"], geo.departements())),
+        "territory_note": _text(values["territory_note"]),
+        "total_envelope": _number(values["total_envelope"]),
+        "max_per_project": _number(values["max_per_project"]),
+        "funding_rate": _number(values["funding_rate"]),
+        "application_url": _text(values["application_url"]),
+        "organisers": LIST_SEPARATOR.join(_text(link["name"]) for link in organisers),
+        "organiser_roles": LIST_SEPARATOR.join(link["role"] for link in organisers),
+        "themes": LIST_SEPARATOR.join(_text(theme.display_name) for theme in themes),
+        "laureates": str(laureates),
+        "last_published": _instant(values["last_published_at"]),
     }
     return {column: protect_cell(value) for column, value in row.items()}
+
+
+def call_rows(calls, url_of) -> Iterator[dict[str, str]]:
+    """The rows of the queryset `calls`, in its order, read as values in
+    chunks: per chunk one query for the organisers, one for the themes and
+    one for the laureates' counts."""
+    for chunk in value_chunks(calls, VALUE_FIELDS, EXPORT_CHUNK_SIZE):
+        ids = [values["pk"] for values in chunk]
+        links = (
+            CallOrganiser.objects.filter(call_id__in=ids)
+            .order_by("call_id", "sort_order", "pk")
+            .values_list("call_id", "actor_id", "actor__title", "name", "role")
+        )
+        organisers = grouped(
+            (call_id, {"name": actor_title if actor_id else name, "role": role})
+            for call_id, actor_id, actor_title, name, role in links
+        )
+        themes = page_themes(ids)
+        laureates = dict(
+            CallLaureate.objects.filter(call_id__in=ids)
+            .order_by()
+            .values("call_id")
+            .annotate(n=Count("pk"))
+            .values_list("call_id", "n")
+        )
+        for values in chunk:
+            pk = values["pk"]
+            yield call_row(
+                values, organisers[pk], themes[pk], laureates.get(pk, 0), url_of(values["url_path"])
+            )
 
 
 def _calls(request, index_page):
@@ -212,17 +283,7 @@ def _calls(request, index_page):
 
 def calls_csv(request, index_page):
     listing, name = _calls(request, index_page)
-    organisers = CallOrganiser.objects.select_related("actor").order_by("sort_order", "pk")
-    calls = (
-        listing.qs.defer_streamfields()
-        .prefetch_related(
-            Prefetch("organisers", queryset=organisers),
-            "themes",
-            Prefetch("laureates", queryset=CallLaureate.objects.only("pk", "call_id")),
-        )
-        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    )
-    rows = (call_row(call, request) for call in calls)
+    rows = call_rows(listing.qs, descendant_urls(index_page, request))
     return CALLS_CSV.response(rows, f"{name}.csv")
 
 

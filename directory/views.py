@@ -3,24 +3,28 @@ the listing, its map, the GeoJSON the map loads and the CSV and JSON exports.
 
 All of them select actors with `DirectoryFilterSet`, so a link keeps its
 meaning from one to the other (`?region=44&theme=...` lists, maps and exports
-the same actors). Exports stream: rows are read in chunks of
-`EXPORT_CHUNK_SIZE`, with the related objects prefetched chunk by chunk, so
-memory does not grow with the number of actors.
+the same actors). Exports stream: rows are read as plain values in chunks of
+`EXPORT_CHUNK_SIZE`, with one query per related table and chunk
+(directory/csv/export.py `actor_rows`), so memory does not grow with the
+number of actors. The GeoJSON is kept whole per filter set and content
+version (`directory_geojson`).
 """
 
 import json
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from home import http
+from home.cache import digest
+from home.exports import JSON_CONTENT_TYPE, descendant_urls, export_response, json_chunks
 from home.listing import with_query
 
-from .csv import CSV_COLUMNS, actor_to_row
-from .csv.export import DIRECTORY_CSV
+from .csv.export import DIRECTORY_CSV, actor_rows
 from .filters import DIRECTORY, DirectoryFilterSet
 from .kinds import KIND_LABELS
 
@@ -81,9 +85,24 @@ def directory_map(request, page):
 
 def directory_geojson(request, page):
     """The filtered actors that have coordinates, as a GeoJSON FeatureCollection.
-    Names, kinds, towns and links only: no contact of any kind."""
+    Names, kinds, towns and links only: no contact of any kind.
+
+    The encoded body is kept in the directory's versioned cache (`DIRECTORY`,
+    renewed by any change of an actor, the index, a network, a theme or a
+    private section: a publication shows at once) per filter set, sort,
+    language and address of the index. When the cache fails it answers a
+    miss (home/cache_backends.py): the body is computed, as before."""
     listing = DirectoryFilterSet(request.GET, scope=page)
     base_url = request.build_absolute_uri(page.get_url(request))
+    # The sort asked for (as the index's cached fragments): the order applied
+    # follows from it and the selection (`cached` adds `filters_key`).
+    sort = listing.params.get("sort", "")
+    name = f"geojson:{get_language()}:{sort}:{digest(base_url)}"
+    body = listing.cached(name, lambda: _geojson_body(listing, page, base_url))
+    return HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
+
+
+def _geojson_body(listing, page, base_url: str) -> bytes:
     prefix = len(page.url_path)
     rows = listing.qs.located().values_list(
         "pk", "title", "kind", "city", "latitude", "longitude", "url_path"
@@ -104,33 +123,25 @@ def directory_geojson(request, page):
         for pk, title, kind, city, latitude, longitude, url_path in rows
     ]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
-    return HttpResponse(body.encode("utf-8"), content_type=GEOJSON_CONTENT_TYPE)
+    return body.encode("utf-8")
 
 
-def _export(request, page, chunks, extension, content_type, disposition):
-    """The filtered actors, read in chunks with what a row needs prefetched,
-    streamed through `chunks(actors, request)`."""
-    actors = (
-        DirectoryFilterSet(request.GET, scope=page)
-        .qs.defer_streamfields()
-        .prefetch_related("contacts", "networks", "themes")
-        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    )
-    response = StreamingHttpResponse(chunks(actors, request), content_type=content_type)
-    filename = f"annuaire-acteurs-{timezone.localdate():%Y-%m-%d}.{extension}"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
+def _rows(request, page, protect: bool):
+    """The rows of the filtered actors, streamed (directory/csv/export.py)."""
+    actors = DirectoryFilterSet(request.GET, scope=page).qs
+    urls = descendant_urls(page, request)
+    return actor_rows(actors, urls, chunk_size=EXPORT_CHUNK_SIZE, protect=protect)
+
+
+def _filename(extension: str) -> str:
+    return f"annuaire-acteurs-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
 def directory_csv(request, page):
     """The filtered actors as CSV (UTF-8 with a byte order mark so that
     spreadsheets read it as such, semicolon-separated), in the import's
     columns, published contacts only."""
-
-    def chunks(actors, request):
-        return DIRECTORY_CSV.chunks(actor_to_row(actor, request) for actor in actors)
-
-    return _export(request, page, chunks, "csv", "text/csv; charset=utf-8", "attachment")
+    return DIRECTORY_CSV.response(_rows(request, page, protect=True), _filename("csv"))
 
 
 def directory_csv_schema(request, page):
@@ -138,21 +149,10 @@ def directory_csv_schema(request, page):
     return DIRECTORY_CSV.schema_response()
 
 
-def _json_chunks(actors, request):
-    separator = "\n"
-    yield "["
-    for actor in actors:
-        row = actor_to_row(actor, request, protect=False)
-        data = {column: row.get(column, "") for column in CSV_COLUMNS}
-        yield separator + json.dumps(data, ensure_ascii=False)
-        separator = ",\n"
-    yield "\n]\n"
-
-
 def directory_json(request, page):
     """The filtered actors as a JSON list of objects with the CSV's columns."""
-    content_type = "application/json; charset=utf-8"
-    return _export(request, page, _json_chunks, "json", content_type, "inline")
+    chunks = json_chunks(_rows(request, page, protect=False))
+    return export_response(chunks, _filename("json"), JSON_CONTENT_TYPE, inline=True)
 
 
 # --- The fiche's structured data ----------------------------------------------

@@ -9,12 +9,14 @@ apostrophe."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.csv.columns import protect_cell
-from home.exports import Column, CsvExport
+from home.exports import Column, CsvExport, descendant_urls, page_themes, value_chunks
 from home.forms import clean_query_text
 
 from .filters import MinutesFilterSet
@@ -68,37 +70,70 @@ def _iso(value) -> str:
     return value.isoformat() if value else ""
 
 
-def minutes_row(meeting, networks: dict[str, str], request=None) -> dict[str, str]:
-    """One meeting as a CSV row; `networks`: {page path: title} of the
-    networks, the meeting's is its parent's path. Prefetch ``themes`` and
-    ``host``, annotate the counts (`minutes_csv`)."""
+# What a line needs, read with `values()` (home/exports.py `value_chunks`).
+VALUE_FIELDS = [
+    "pk",
+    "url_path",
+    "path",
+    "translation_key",
+    "title",
+    "date",
+    "start_time",
+    "end_time",
+    "meeting_format",
+    "place",
+    "host_id",
+    "host__title",
+    "host_text",
+    "chair",
+    "summary",
+    "participant_count",
+    "action_count",
+    "open_action_count",
+    "next_meeting_date",
+    "last_published_at",
+]
+
+
+def minutes_row(values: dict, networks: dict[str, str], themes, url: str) -> dict[str, str]:
+    """One meeting as a CSV row, from its `VALUE_FIELDS`; `networks`: {page
+    path: title} of the networks (the meeting's is its parent's path);
+    `themes`: its `Theme`s; `url`: its full address."""
     formats = dict(MeetingMinutesPage.FORMAT_CHOICES)
+    meeting_format = values["meeting_format"]
+    start_time, end_time = values["start_time"], values["end_time"]
+    last_published = values["last_published_at"]
     row = {
-        "id": str(meeting.translation_key),
-        "title": _text(meeting.title),
-        "url": meeting.get_full_url(request) or "",
-        "network": _text(networks.get(meeting.path[: -MeetingMinutesPage.steplen], "")),
-        "date": _iso(meeting.date),
-        "start_time": meeting.start_time.strftime("%H:%M:%S") if meeting.start_time else "",
-        "end_time": meeting.end_time.strftime("%H:%M:%S") if meeting.end_time else "",
-        "format": meeting.meeting_format,
-        "format_label": _text(formats.get(meeting.meeting_format, meeting.meeting_format)),
-        "place": _text(meeting.place),
-        "host": _text(
-            meeting.host.title if meeting.host_id and meeting.host else meeting.host_text
-        ),
-        "chair": _text(meeting.chair),
-        "summary": _text(meeting.summary),
-        "participants": str(meeting.participant_count),
-        "actions": str(meeting.action_count),
-        "open_actions": str(meeting.open_action_count),
-        "next_meeting_date": _iso(meeting.next_meeting_date),
-        "themes": LIST_SEPARATOR.join(_text(theme.display_name) for theme in meeting.themes.all()),
-        "last_published": _iso(
-            timezone.localtime(meeting.last_published_at) if meeting.last_published_at else None
-        ),
+        "id": str(values["translation_key"]),
+        "title": _text(values["title"]),
+        "url": url or "",
+        "network": _text(networks.get(values["path"][: -MeetingMinutesPage.steplen], "")),
+        "date": _iso(values["date"]),
+        "start_time": start_time.strftime("%H:%M:%S") if start_time else "",
+        "end_time": end_time.strftime("%H:%M:%S") if end_time else "",
+        "format": meeting_format,
+        "format_label": _text(formats.get(meeting_format, meeting_format)),
+        "place": _text(values["place"]),
+        "host": _text(values["host__title"] if values["host_id"] else values["host_text"]),
+        "chair": _text(values["chair"]),
+        "summary": _text(values["summary"]),
+        "participants": str(values["participant_count"]),
+        "actions": str(values["action_count"]),
+        "open_actions": str(values["open_action_count"]),
+        "next_meeting_date": _iso(values["next_meeting_date"]),
+        "themes": LIST_SEPARATOR.join(_text(theme.display_name) for theme in themes),
+        "last_published": _iso(timezone.localtime(last_published) if last_published else None),
     }
     return {column: protect_cell(value) for column, value in row.items()}
+
+
+def minutes_rows(meetings, networks: dict[str, str], url_of) -> Iterator[dict[str, str]]:
+    """The rows of the queryset `meetings` (annotated with their counts), in
+    its order, read as values in chunks: one query for the themes per chunk."""
+    for chunk in value_chunks(meetings, VALUE_FIELDS, EXPORT_CHUNK_SIZE):
+        themes = page_themes([values["pk"] for values in chunk])
+        for values in chunk:
+            yield minutes_row(values, networks, themes[values["pk"]], url_of(values["url_path"]))
 
 
 def minutes_csv(request, page):
@@ -110,20 +145,12 @@ def minutes_csv(request, page):
             path__startswith=page.path, locale_id=page.locale_id
         ).values_list("path", "title")
     )
-    meetings = (
-        listing.qs.defer_streamfields()
-        .select_related("host")
-        .prefetch_related("themes")
-        .annotate(
-            participant_count=Count("participants", distinct=True),
-            action_count=Count("action_items", distinct=True),
-            open_action_count=Count(
-                "action_items", filter=Q(action_items__done=False), distinct=True
-            ),
-        )
-        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    meetings = listing.qs.annotate(
+        participant_count=Count("participants", distinct=True),
+        action_count=Count("action_items", distinct=True),
+        open_action_count=Count("action_items", filter=Q(action_items__done=False), distinct=True),
     )
-    rows = (minutes_row(meeting, networks, request) for meeting in meetings)
+    rows = minutes_rows(meetings, networks, descendant_urls(page, request))
     return MINUTES_CSV.response(
         rows, f"comptes-rendus-{page.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     )
