@@ -98,6 +98,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--load-max-requests", type=int, default=50_000, help="request cap per URL (50000)"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument(
+        "--page-cache",
+        choices=["env", "on", "off", "both"],
+        default="env",
+        help="full-page cache for the measurements: as the settings say (env), on, off, or "
+        "both in the same run, each page then reported as a share of the floor",
+    )
     parser.add_argument("--label", default="", help="free text stored with the results")
     parser.add_argument("--output", help="JSON file (default bench/results/<date>-….json)")
     args = parser.parse_args(argv)
@@ -485,7 +492,9 @@ def stop_process(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def run_load_phase(urls, args, db_url: str, skip: dict[str, str]) -> tuple[dict[str, dict], dict]:
+def run_load_phase(
+    urls, args, db_url: str, skip: dict[str, str], extra_env: dict | None = None
+) -> tuple[dict[str, dict], dict]:
     """Start gunicorn on a free loopback port, load each URL (but those in
     `skip`, path -> reason) for --load-duration seconds, stop gunicorn."""
     from bench.loadgen import run_load
@@ -499,9 +508,10 @@ def run_load_phase(urls, args, db_url: str, skip: dict[str, str]) -> tuple[dict[
         BENCH_DATABASE_URL=db_url,
         DEBUG="false",
         PYTHONPATH=os.pathsep.join(filter(None, [str(BASE_DIR), env.get("PYTHONPATH")])),
+        **(extra_env or {}),
     )
     command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi",
+        sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.conf.py",
         "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
         "--timeout", "120", "--log-level", "warning",
     ]  # fmt: skip
@@ -547,7 +557,79 @@ def run_load_phase(urls, args, db_url: str, skip: dict[str, str]) -> tuple[dict[
     return results, config
 
 
+def cache_mode_name(mode: bool | None) -> str:
+    return {None: "as configured", True: "on", False: "off"}[mode]
+
+
+def measure_in_process(urls, args, mode: bool | None) -> list[dict]:
+    """Every URL in process, the page cache on, off or as the settings say
+    (`mode` None); the cache emptied first so both modes start alike."""
+    from contextlib import nullcontext
+
+    from django.core.cache import cache
+    from django.test.utils import override_settings
+
+    log(
+        f"Measuring {len(urls)} URLs ({args.warmup} warm-up + {args.runs} timed runs each), "
+        f"page cache {cache_mode_name(mode)}"
+    )
+    rows = []
+    with override_settings(PAGE_CACHE_ENABLED=mode) if mode is not None else nullcontext():
+        cache.clear()
+        for label, path in urls:
+            result = measure_url(path, args.runs, args.warmup, args.url_budget, args.sql)
+            rows.append({"label": label, "path": path, **result})
+            suffix = f" — {result['error']}" if result["error"] else ""
+            if result["runs"] < args.runs:
+                suffix += f" (only {result['runs']} timed runs: --url-budget reached)"
+            log(
+                f"  {label}: {result['status']}, {result['queries']} queries "
+                f"({result['repeated_queries']} repeated shapes), "
+                f"median {result['median_ms']} ms{suffix}"
+            )
+    return rows
+
+
 # --- Output ----------------------------------------------------------------------------
+
+
+def _share(part, whole) -> str:
+    if not part or not whole:
+        return "–"
+    return f"{100 * part / whole:.0f} %"
+
+
+def floor_share_table(results_by_mode: dict[str, list[dict]], with_load: bool) -> str:
+    """Each page as a share of the floor (`/healthz`) in each page-cache mode:
+    in process, the floor's median time over the page's (100 % = as fast as
+    the floor); under load, the page's req/s over the floor's."""
+    names = list(results_by_mode)
+    header = ["URL"]
+    for name in names:
+        header += [f"queries ({name})", f"median ms ({name})", f"share ({name})"]
+        if with_load:
+            header += [f"req/s ({name})", f"share under load ({name})"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    floors = {
+        name: next((row for row in rows if row["path"] == FLOOR_PATH), None)
+        for name, rows in results_by_mode.items()
+    }
+    first = results_by_mode[names[0]]
+    for index, row in enumerate(first):
+        cells = [f"{row['label']} `{row['path']}`"]
+        for name in names:
+            measured = results_by_mode[name][index]
+            floor = floors[name] or {}
+            cells += [
+                str(measured["queries"]),
+                _fmt(measured["median_ms"], 2),
+                _share(floor.get("median_ms"), measured["median_ms"]),
+            ]
+            if with_load:
+                rps = (measured.get("load") or {}).get("rps")
+                cells += [_fmt(rps), _share(rps, (floor.get("load") or {}).get("rps"))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _fmt(value, digits: int = 1) -> str:
@@ -669,31 +751,26 @@ def main(argv: list[str] | None = None) -> int:
 
     counts = data_counts()
     urls = all_urls(args)
-    log(f"Measuring {len(urls)} URLs ({args.warmup} warm-up + {args.runs} timed runs each)")
-    rows = []
-    for label, path in urls:
-        result = measure_url(path, args.runs, args.warmup, args.url_budget, args.sql)
-        rows.append({"label": label, "path": path, **result})
-        suffix = f" — {result['error']}" if result["error"] else ""
-        if result["runs"] < args.runs:
-            suffix += f" (only {result['runs']} timed runs: --url-budget reached)"
-        log(
-            f"  {label}: {result['status']}, {result['queries']} queries "
-            f"({result['repeated_queries']} repeated shapes), "
-            f"median {result['median_ms']} ms{suffix}"
-        )
-
+    modes = {"env": [None], "on": [True], "off": [False], "both": [False, True]}[args.page_cache]
+    results_by_mode: dict[str, list[dict]] = {}
     load_config = None
-    if args.load:
-        connection.close()
-        skip = {
-            row["path"]: f"median {row['median_ms']:.0f} ms in process (> 2 s)"
-            for row in rows
-            if row["median_ms"] > 2000
-        }
-        load_results, load_config = run_load_phase(urls, args, db_url, skip)
-        for row in rows:
-            row["load"] = load_results.get(row["path"])
+    for mode in modes:
+        name = cache_mode_name(mode)
+        rows = measure_in_process(urls, args, mode)
+        if args.load:
+            connection.close()
+            skip = {
+                row["path"]: f"median {row['median_ms']:.0f} ms in process (> 2 s)"
+                for row in rows
+                if row["median_ms"] > 2000
+            }
+            extra_env = {} if mode is None else {"PAGE_CACHE_ENABLED": str(mode).lower()}
+            log(f"Load, page cache {name}")
+            load_results, load_config = run_load_phase(urls, args, db_url, skip, extra_env)
+            for row in rows:
+                row["load"] = load_results.get(row["path"])
+        results_by_mode[name] = rows
+    rows = results_by_mode[cache_mode_name(modes[0])]
 
     facts = machine_facts()
     report = {
@@ -717,6 +794,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_start": loadavg_start,
         "loadavg_end": os.getloadavg(),
         "urls": rows,
+        "page_cache": results_by_mode,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     output = (
@@ -750,7 +828,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         + "\n"
     )
-    print(markdown_table(rows, args.load))
+    for name, mode_rows in results_by_mode.items():
+        if len(results_by_mode) > 1:
+            print(f"\n#### Page cache {name}\n")
+        print(markdown_table(mode_rows, args.load))
+    if len(results_by_mode) > 1:
+        print("\n#### Share of the floor (floor's median time / page's; page's req/s / floor's)\n")
+        print(floor_share_table(results_by_mode, args.load))
     print(f"\nJSON: {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}")
     return 0
 

@@ -10,6 +10,7 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -182,4 +183,14 @@ def convention_urls():
         partner = convention.partners.select_related("actor").first()
         if partner:
             urls.append(("actor fiche with conventions", partner.actor.url))
+    # The busy fiche: the authority that approved the most conventions
+    # (about a hundred at 2,000 conventions), its sections bounded.
+    busy = (
+        ActorPage.objects.filter(conventions_as_authority__locale_id=index.locale_id)
+        .annotate(n=Count("conventions_as_authority"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if busy:
+        urls.append((f"busy actor fiche ({busy.n} conventions)", busy.url))
     return urls
