@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -81,24 +82,50 @@ def live_shell(live_site: LiveSite, code: str) -> str:
     return result.stdout
 
 
-def _live_database(tmp_path_factory, workdir) -> tuple[str, callable]:
-    """A copy of this run's seeded test template (tests/database.py) for the
+def _in_a_fresh_thread(func):
+    """`func()` run in a thread of its own, its database connection closed
+    after: Playwright's sync API leaves an event loop running in the thread
+    of the session's browser, where Django refuses database work."""
+
+    def run():
+        from django.db import connection
+
+        try:
+            return func()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def _live_database(tmp_path_factory, workdir, name: str = "live") -> tuple[str, callable]:
+    """A copy of this run's seeded test template (tests/database.py) for a
     served site, on the suite's engine: PostgreSQL when DATABASE_URL points
-    to it, SQLite otherwise. Returns the database's URL and a cleanup."""
+    to it, SQLite otherwise; `name` tells the copies of one worker apart.
+    Returns the database's URL and a cleanup."""
+
     from django.db import connection
 
     from tests.database import SeededTemplate
 
+    # Named from this thread's connection (the worker's test database); the
+    # statements themselves run in a fresh thread, on a connection of their own.
     template = SeededTemplate(connection, tmp_path_factory)
-    suite_database = os.environ.get("DATABASE_URL", "")
-    if suite_database.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(suite_database)
-        own = f"{template.name}_live_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-        template.copy_to(own)
-        return urlunsplit(parts._replace(path=f"/{own}")), lambda: template.drop(own)
-    database = workdir / "db.sqlite3"
-    template.copy_to(str(database))
-    return f"sqlite:///{database}", lambda: None
+
+    def copy():
+        suite_database = os.environ.get("DATABASE_URL", "")
+        if suite_database.startswith(("postgres://", "postgresql://")):
+            parts = urlsplit(suite_database)
+            own = f"{template.name}_{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+            template.copy_to(own)
+            cleanup = lambda: _in_a_fresh_thread(lambda: template.drop(own))  # noqa: E731
+            return urlunsplit(parts._replace(path=f"/{own}")), cleanup
+        database = workdir / "db.sqlite3"
+        template.copy_to(str(database))
+        return f"sqlite:///{database}", lambda: None
+
+    return _in_a_fresh_thread(copy)
 
 
 @pytest.fixture(scope="session")

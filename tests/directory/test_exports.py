@@ -102,8 +102,10 @@ def every_contact(publish):
         NetworkFactory(name="Réseau alpha des exports", slug="alpha-exports"),
     ]
     actor.themes.set(list(Theme.objects.order_by("-slug")[:2]))
+    # Each in its own place, as the admin's inline panel numbers them.
     actor.contacts = [
         ActorContact(
+            sort_order=position,
             role=role,
             publication=publication,
             name=f"Contact {role} {publication}",
@@ -111,7 +113,7 @@ def every_contact(publish):
             email=f"{role}.{publication}@example.org",
             publication_basis="accord" if publication == "yes" else "",
         )
-        for role, publication in product(ROLES, PUBLICATIONS)
+        for position, (role, publication) in enumerate(product(ROLES, PUBLICATIONS))
     ]
     index.add_child(instance=actor)
     return publish(actor)

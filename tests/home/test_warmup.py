@@ -170,7 +170,7 @@ def test_gunicorn_starts_warm_with_its_configuration(
     later serves from the same preloaded application."""
     workdir = tmp_path_factory.mktemp("gunicorn")
     with django_db_blocker.unblock():
-        database_url, cleanup = _live_database(tmp_path_factory, workdir)
+        database_url, cleanup = _live_database(tmp_path_factory, workdir, name="gunicorn")
     port = _free_port()
     env = {
         **{
