@@ -48,10 +48,10 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
+
+from home.request_scope import RequestLocal
 
 DEFAULT_TIMEOUT = 10 * 60
 # Returned by cache.get() for a missing key, told apart from a cached None.
@@ -60,7 +60,7 @@ _MISSING = object()
 _registry: dict[str, VersionedCache] = {}
 # The versions read by the current request (`_request.versions`), while one
 # runs (`_request.active`).
-_request = Local()
+_request = RequestLocal("versioned-cache", versions=None)
 # The version of a namespace that was never renewed (no row yet).
 INITIAL = "0"
 
@@ -68,20 +68,6 @@ INITIAL = "0"
 def in_database() -> bool:
     """Whether the versions live in the database (CACHE_VERSIONS)."""
     return getattr(settings, "CACHE_VERSIONS", "database") == "database"
-
-
-def _start_request(**_kwargs) -> None:
-    _request.versions = None
-    _request.active = True
-
-
-def _end_request(**_kwargs) -> None:
-    _request.versions = None
-    _request.active = False
-
-
-request_started.connect(_start_request, dispatch_uid="versioned-cache:start")
-request_finished.connect(_end_request, dispatch_uid="versioned-cache:end")
 
 
 def _read_versions() -> dict[str, str]:
@@ -107,7 +93,7 @@ def _read_versions() -> dict[str, str]:
 def current_versions() -> dict[str, str]:
     """The versions of every namespace: the request's snapshot while a
     request runs, read anew otherwise."""
-    if getattr(_request, "active", False):
+    if _request.active:
         versions = getattr(_request, "versions", None)
         if versions is None:
             versions = _request.versions = _read_versions()

@@ -32,15 +32,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from asgiref.local import Local
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import request_finished, request_started
 from django.utils.text import capfirst
 from wagtail.models import Locale, Page, get_page_models
 
 from home.page_cache import PAGE_EXPIRY
 from home.registry import HIDDEN_PAGES
+from home.request_scope import RequestLocal
 
 logger = logging.getLogger(__name__)
 
@@ -289,21 +288,7 @@ def uses_cluster() -> bool:
 
 
 # Whether a request is being served, and whether a search failed in it.
-_request = Local()
-
-
-def _start_request(**_kwargs) -> None:
-    _request.serving = True
-    _request.degraded = False
-
-
-def _end_request(**_kwargs) -> None:
-    _request.serving = False
-    _request.degraded = False
-
-
-request_started.connect(_start_request, dispatch_uid="home-search:start")
-request_finished.connect(_end_request, dispatch_uid="home-search:end")
+_request = RequestLocal("home-search", degraded=False)
 
 
 def serving_request() -> bool:
@@ -311,12 +296,12 @@ def serving_request() -> bool:
     and request_finished, streamed answers included): its visitor gets a
     degraded answer when the search fails; a command or a task (the alert
     digests) gets `SearchUnavailable` and tries again later."""
-    return getattr(_request, "serving", False)
+    return _request.active
 
 
 def degraded_request() -> bool:
     """Whether a search failed during the current request."""
-    return getattr(_request, "degraded", False)
+    return _request.degraded
 
 
 def _degraded_until(now: dt.datetime) -> dt.datetime | None:
