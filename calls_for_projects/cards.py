@@ -10,13 +10,13 @@ request into the cached HTML. The key also holds the content version
 (`models.CALLS`: renewed when a call or a directory fiche is saved,
 published, unpublished, moved or deleted), the language and the site.
 
-The cache is read with one `get_many` per listing; the organisers (one
+The cache is read with one `get_many` per listing (none when the request
+fetched the cards with its other values, home/cache.py); the organisers (one
 query) are fetched only for the cards missing from it.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -57,29 +57,31 @@ def render_cards(calls, now, request=None) -> list[SafeString]:
     calls = list(calls)
     if not calls:
         return []
-    prefix = CALLS.key("card", get_language() or "-", site_key(request))
-    # (call, its status now, its cache key), in the listing's order.
+    prefix = f"card:{get_language() or '-'}:{site_key(request)}"
+    # (call, its status now, its name in the cache), in the listing's order.
     items = []
     for call in calls:
         status = status_facts(call, now)
         items.append((call, status, f"{prefix}:{call.pk}:{status['code']}"))
-    parts = cache.get_many([key for _call, _status, key in items])
-    missing = [item for item in items if item[2] not in parts]
-    if missing:
-        prefetch_related_objects([call for call, _s, _k in missing], _organisers_prefetch())
+
+    def render_missing(names) -> dict:
+        wanted = set(names)
+        missing = [item for item in items if item[2] in wanted]
+        prefetch_related_objects([call for call, _s, _n in missing], _organisers_prefetch())
         rendered = {}
-        for call, status, key in missing:
+        for call, status, name in missing:
             html = render_to_string(
                 CARD_TEMPLATE,
                 {"call": call, "status": status, "url": call.get_url(request)},
             )
             head, _mark, tail = html.partition(TIME_LEFT_MARK)
-            rendered[key] = (head, tail)
-        cache.set_many(rendered, CALLS.timeout)
-        parts.update(rendered)
+            rendered[name] = (head, tail)
+        return rendered
+
+    parts = CALLS.get_many_or_set([name for _call, _status, name in items], render_missing)
     cards = []
-    for _call, status, key in items:
-        head, tail = parts[key]
+    for _call, status, name in items:
+        head, tail = parts[name]
         left = ""
         if status["time_left"]:
             left = format_html(' <span class="call-card__left">({})</span>', status["time_left"])

@@ -41,6 +41,16 @@ Either way a request reads all the versions once, the first time it needs
 one (one query, or one `get_many` round trip), and keeps them until it ends:
 one consistent snapshot per request. Outside a request (commands, tasks),
 every `version()` reads them again.
+
+Values are fetched in one round trip per request (issue 17): a page reads
+a dozen values (menus, ancestors, listing counts…), one `get` each, and
+with Redis each costs a network round trip. Each process keeps, per route
+(host, path and query string, `ROUTES_KEPT` at most), the names the last
+request for that route read through `get_or_set`; the next request for it
+fetches all of them with one `get_many` at its first `get_or_set`, under
+the versions of its own snapshot, and reads the others one by one. The
+names are only a guess: a name read that was not guessed is read alone, a
+value guessed but not read costs nothing else, a missing one is computed.
 """
 
 from __future__ import annotations
@@ -56,11 +66,20 @@ from home.request_scope import RequestLocal
 DEFAULT_TIMEOUT = 10 * 60
 # Returned by cache.get() for a missing key, told apart from a cached None.
 _MISSING = object()
+# Returned by _Fetched.take() for a key the request did not fetch at once.
+_NOT_FETCHED = object()
 
 _registry: dict[str, VersionedCache] = {}
 # The versions read by the current request (`_request.versions`), while one
 # runs (`_request.active`).
-_request = RequestLocal("versioned-cache", versions=None)
+# The values fetched at once for this request (`_request.fetched`: {key:
+# value}, None until its first get_or_set) and the names it read
+# (`_request.names`, the list kept for its route).
+_request = RequestLocal("versioned-cache", versions=None, fetched=None, names=None)
+# {route: [(namespace, name), …]}: what the last request for each route read.
+_routes: dict[str, list[tuple[str, str]]] = {}
+ROUTES_KEPT = 2000
+NAMES_KEPT = 100
 # The version of a namespace that was never renewed (no row yet).
 INITIAL = "0"
 
@@ -88,6 +107,64 @@ def _read_versions() -> dict[str, str]:
     # A version missing still (cache unavailable: home/cache_backends.py):
     # a new one for this request, so every value is computed, never stale.
     return {name: found.get(key) or uuid.uuid4().hex for key, name in keys.items()}
+
+
+# Values a request may share between its reads (a second read of a mutable
+# value gets its own copy from the cache).
+_IMMUTABLE = (str, bytes, int, float, bool, tuple, frozenset, type(None))
+
+
+class _Fetched:
+    """The values a request fetched at once: `values` {key: value} of the
+    keys `asked` that the cache held. A mutable value is handed out once; an
+    immutable one is kept for the request's next reads of its key."""
+
+    def __init__(self, asked: list[str]):
+        self.asked = set(asked) if len(asked) > 1 else set()
+        self.values = cache.get_many(asked) if self.asked else {}
+
+    def take(self, key: str):
+        """The value fetched for `key`; _MISSING if it was asked and the cache
+        did not have it (no need to ask again); _NOT_FETCHED if it was not
+        asked."""
+        if key not in self.asked:
+            return _NOT_FETCHED
+        value = self.values.get(key, _MISSING)
+        if not isinstance(value, _IMMUTABLE):
+            self.asked.discard(key)
+            self.values.pop(key, None)
+        return value
+
+    def keep(self, key: str, value) -> None:
+        """Keep `value`, read or computed, for the request's next reads."""
+        if isinstance(value, _IMMUTABLE):
+            self.asked.add(key)
+            self.values[key] = value
+
+
+def _fetched(namespace: str, name: str) -> _Fetched | None:
+    """What this request fetched at once (see above), fetching it at its
+    first call; remembers that the route reads `name`. None outside a
+    request."""
+    if not _request.active or not _request.route:
+        return None
+    fetched = _request.fetched
+    if fetched is None:
+        guessed = _routes.get(_request.route, ())
+        fetched = _request.fetched = _Fetched(
+            [_registry[ns].key(n) for ns, n in guessed if ns in _registry]
+        )
+        _request.names = []
+        if len(_routes) >= ROUTES_KEPT:
+            try:
+                del _routes[next(iter(_routes))]  # the oldest route
+            except (KeyError, RuntimeError, StopIteration):  # changed by another thread
+                pass
+        _routes[_request.route] = _request.names
+    names = _request.names
+    if len(names) < NAMES_KEPT and (namespace, name) not in names:
+        names.append((namespace, name))
+    return fetched
 
 
 def current_versions() -> dict[str, str]:
@@ -179,11 +256,48 @@ class VersionedCache:
         """`compute()`, kept under `name` until the content changes (or the
         timeout passes)."""
         key = self.key(name, version=version)
-        value = cache.get(key, _MISSING)
+        fetched = _fetched(self.namespace, str(name)) if version is None else None
+        value = fetched.take(key) if fetched is not None else _NOT_FETCHED
+        if value is _NOT_FETCHED:  # asked alone
+            value = cache.get(key, _MISSING)
         if value is _MISSING:
             value = compute()
             cache.set(key, value, self.timeout if timeout is None else timeout)
+        if fetched is not None:
+            fetched.keep(key, value)
         return value
+
+    def get_many_or_set(self, names, compute_missing, *, timeout: int | None = None) -> dict:
+        """{name: value} for each of `names` (str), those the cache lacks
+        computed together by `compute_missing(missing_names)`, which returns
+        {name: value}, and kept. One round trip for all of them, none for
+        those the request fetched at once (the cards of a listing)."""
+        names = list(dict.fromkeys(names))
+        keys = {name: self.key(name) for name in names}
+        fetched = None
+        found, ask = {}, []
+        for name in names:
+            fetched = _fetched(self.namespace, name)
+            value = fetched.take(keys[name]) if fetched is not None else _NOT_FETCHED
+            if value is _NOT_FETCHED:
+                ask.append(name)
+            elif value is not _MISSING:
+                found[name] = value
+        if ask:
+            got = cache.get_many([keys[name] for name in ask])
+            found.update((name, got[keys[name]]) for name in ask if keys[name] in got)
+        missing = [name for name in names if name not in found]
+        if missing:
+            computed = compute_missing(missing)
+            cache.set_many(
+                {keys[name]: computed[name] for name in missing},
+                self.timeout if timeout is None else timeout,
+            )
+            found.update((name, computed[name]) for name in missing)
+        if fetched is not None:
+            for name in names:
+                fetched.keep(keys[name], found[name])
+        return found
 
     def set(self, name, value, *, timeout: int | None = None) -> None:
         """Keep `value` under `name` for the current version (a value whose

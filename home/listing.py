@@ -315,13 +315,15 @@ def relevance_expression(ids):
     return StrIndex(Value(ranked), Concat(Value(","), Cast("pk", CharField()), Value(",")))
 
 
-def private_paths() -> list[str]:
+def private_paths() -> tuple[str, ...]:
     """Tree paths of the pages with a view restriction: what
-    `PageQuerySet.public()` reads from the database on every call."""
+    `PageQuerySet.public()` reads from the database on every call (a tuple:
+    read once per request, home/cache.py)."""
     from wagtail.models import PageViewRestriction
 
     return RESTRICTIONS.get_or_set(
-        "paths", lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        "private-paths",
+        lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
     )
 
 

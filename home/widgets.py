@@ -134,9 +134,9 @@ def _absolute(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else absolute(url)
 
 
-def widget_url(page, query: str = "") -> str:
+def widget_url(page, query: str = "", request=None) -> str:
     """The absolute address of `page`'s widget with `query` (valid filters)."""
-    return with_query(_absolute(page.url + page.reverse_subpage(ROUTE_NAME)), query)
+    return with_query(_absolute(page.get_url(request) + page.reverse_subpage(ROUTE_NAME)), query)
 
 
 def embed_script_url() -> str:
@@ -156,15 +156,15 @@ def _as_text(html) -> str:
     return "".join([html])
 
 
-def snippets(page, listing) -> dict[str, str] | None:
+def snippets(page, listing, request=None) -> dict[str, str] | None:
     """The two ways to embed `page`'s widget with the listing's valid filters
     (no sort, no page): an iframe and a script tag, as text to copy. None when
     the page has no widget."""
     widget = WIDGETS.for_page(page)
-    if widget is None or not page.url:
+    if widget is None or not page.get_url(request):
         return None
     query = listing.querystring(sort=None, page=None) if listing is not None else ""
-    url = widget_url(page, query)
+    url = widget_url(page, query, request)
     title = frame_title(widget, page)
     iframe = format_html(
         '<iframe src="{}" title="{}" width="100%" height="{}" loading="lazy" '

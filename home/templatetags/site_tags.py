@@ -243,8 +243,13 @@ def language_alternates(context):
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, url=None):
-    """Absolute URL of `url` (default: the current path, without query string)."""
+    """Absolute URL of `url`, a path or a page (default: the current path,
+    without query string). A page's URL is found with the request, which
+    keeps Wagtail's site root paths (`page.url` reads them again from the
+    cache for each page object)."""
     request = context.get("request")
+    if hasattr(url, "get_url"):
+        url = url.get_url(request)
     if request is None:
         return url or ""
     return request.build_absolute_uri(url if url is not None else request.path)

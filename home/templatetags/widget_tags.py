@@ -8,8 +8,8 @@ from home.widgets import snippets
 register = template.Library()
 
 
-@register.simple_tag
-def widget_snippets(page, listing):
+@register.simple_tag(takes_context=True)
+def widget_snippets(context, page, listing):
     """The iframe and script snippets of `page`'s widget with the listing's
     valid filters; None when the page has no widget."""
-    return snippets(page, listing)
+    return snippets(page, listing, context.get("request"))

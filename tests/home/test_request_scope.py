@@ -1,9 +1,13 @@
 """The core's per-request state (home/request_scope.py): what one request
 sets never reaches the next one, nor code run outside a request."""
 
+import pytest
 from django.core.signals import request_finished, request_started
 
 from home.request_scope import RequestLocal
+
+# Django closes old database connections when a request starts.
+pytestmark = pytest.mark.django_db
 
 
 def test_a_request_starts_and_ends_with_the_defaults():
