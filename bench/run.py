@@ -105,9 +105,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="full-page cache for the measurements: as the settings say (env), on, off, or "
         "both in the same run, each page then reported as a share of the floor",
     )
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=URL",
+        help="with --load, also load this page of another server on loopback (another site "
+        "measured in the same run, e.g. 'demo detail=http://127.0.0.1:8300/blog/a-post/'); "
+        "repeatable",
+    )
     parser.add_argument("--label", default="", help="free text stored with the results")
     parser.add_argument("--output", help="JSON file (default bench/results/<date>-….json)")
     args = parser.parse_args(argv)
+    try:
+        args.compare = [parse_compare(value) for value in args.compare]
+    except ValueError as error:
+        parser.error(str(error))
+    if args.compare and not args.load:
+        parser.error("--compare needs --load")
     if args.items < 0 or args.runs < 1 or args.warmup < 0:
         parser.error("--items must be >= 0, --runs >= 1, --warmup >= 0")
     return args
@@ -557,6 +572,67 @@ def run_load_phase(
     return results, config
 
 
+def parse_compare(value: str) -> dict:
+    """« label=http://127.0.0.1:port/path » as {label, host, port, path}."""
+    from urllib.parse import urlsplit
+
+    label, sep, url = value.partition("=")
+    parts = urlsplit(url)
+    if not sep or not label or parts.scheme != "http" or not parts.hostname or not parts.port:
+        raise ValueError(f"--compare wants LABEL=http://127.0.0.1:PORT/PATH, got {value!r}")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return {"label": label, "host": parts.hostname, "port": parts.port, "path": path}
+
+
+def run_compare_loads(args) -> list[dict]:
+    """Load each --compare page (another server, already running) as our
+    pages are loaded: same client, threads and duration, after 1 s of
+    warm-up."""
+    from bench.loadgen import run_load
+
+    results = []
+    for target in args.compare:
+        common = {"concurrency": args.load_concurrency, "host_header": "localhost"}
+        run_load(target["host"], target["port"], target["path"], duration=1.0,
+                 max_requests=2_000, **common)  # fmt: skip
+        result = run_load(target["host"], target["port"], target["path"],
+                          duration=args.load_duration, max_requests=args.load_max_requests,
+                          **common)  # fmt: skip
+        results.append({**target, "load": result.as_dict()})
+        log(
+            f"  load {target['label']} (compared, port {target['port']}): {result.rps} req/s, "
+            f"p50 {result.p50_ms} ms, statuses {result.statuses}, errors {result.errors}"
+        )
+    return results
+
+
+def compare_table(results_by_mode: dict[str, list[dict]], compared: list[dict]) -> str:
+    """The compared pages beside ours: req/s, and each as a share of our floor
+    (page cache off, else the first mode measured)."""
+    mode = "off" if "off" in results_by_mode else next(iter(results_by_mode))
+    rows = results_by_mode[mode]
+    floor = next((row for row in rows if row["path"] == FLOOR_PATH), {}) or {}
+    floor_rps = (floor.get("load") or {}).get("rps")
+    lines = [
+        f"| page (ours: page cache {mode}) | req/s | p50 ms | share of our floor |",
+        "|---|---|---|---|",
+    ]
+    for row in rows:
+        load = row.get("load") or {}
+        lines.append(
+            f"| {row['label']} `{row['path']}` | {_fmt(load.get('rps'))} | "
+            f"{_fmt(load.get('p50_ms'))} | {_share(load.get('rps'), floor_rps)} |"
+        )
+    for target in compared:
+        load = target["load"]
+        lines.append(
+            f"| **compared** {target['label']} `:{target['port']}{target['path']}` | "
+            f"{_fmt(load.get('rps'))} | {_fmt(load.get('p50_ms'))} | "
+            f"{_share(load.get('rps'), floor_rps)} |"
+        )
+    return "\n".join(lines)
+
+
 def cache_mode_name(mode: bool | None) -> str:
     return {None: "as configured", True: "on", False: "off"}[mode]
 
@@ -754,6 +830,7 @@ def main(argv: list[str] | None = None) -> int:
     modes = {"env": [None], "on": [True], "off": [False], "both": [False, True]}[args.page_cache]
     results_by_mode: dict[str, list[dict]] = {}
     load_config = None
+    compared: list[dict] = []
     for mode in modes:
         name = cache_mode_name(mode)
         rows = measure_in_process(urls, args, mode)
@@ -769,6 +846,9 @@ def main(argv: list[str] | None = None) -> int:
             load_results, load_config = run_load_phase(urls, args, db_url, skip, extra_env)
             for row in rows:
                 row["load"] = load_results.get(row["path"])
+            if args.compare and (mode is False or len(modes) == 1):
+                log("Load, compared pages")
+                compared = run_compare_loads(args)
         results_by_mode[name] = rows
     rows = results_by_mode[cache_mode_name(modes[0])]
 
@@ -795,6 +875,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_end": os.getloadavg(),
         "urls": rows,
         "page_cache": results_by_mode,
+        "compared": compared,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     output = (
@@ -835,6 +916,9 @@ def main(argv: list[str] | None = None) -> int:
     if len(results_by_mode) > 1:
         print("\n#### Share of the floor (floor's median time / page's; page's req/s / floor's)\n")
         print(floor_share_table(results_by_mode, args.load))
+    if compared:
+        print("\n#### Compared with another server, same client, same run\n")
+        print(compare_table(results_by_mode, compared))
     print(f"\nJSON: {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}")
     return 0
 
