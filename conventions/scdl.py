@@ -40,12 +40,12 @@ DELIB_URL           The attached document of kind « délibération » (its full
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from home.exports import Column, CsvExport
+from home.exports import Column, CsvExport, value_chunks
 
 from .actes import matiere_name
 
@@ -105,8 +105,9 @@ def _protect(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-# The values a line needs, read with `.values()`: no page objects to build
-# (instantiating thousands of pages costs ~1 ms each).
+# The values a line needs, read with `values()` a chunk at a time
+# (home/exports.py `value_chunks`): no page objects to build (instantiating
+# thousands of pages costs ~1 ms each).
 VALUE_FIELDS = [
     "pk",
     "authority__title",
@@ -128,23 +129,29 @@ VALUE_FIELDS = [
 ]
 
 
-def deliberation_documents(conventions, request=None) -> dict[int, str]:
+def deliberation_documents(convention_ids, request=None) -> dict[int, str]:
     """{convention id: full address of its first attached document of kind
-    « délibération »} for the conventions of the queryset, in one query."""
+    « délibération », in the editor's order} for the conventions
+    `convention_ids`: one query of plain values, each address the
+    document's `url` (from its id and file name, the document not read)."""
     from .models import ConventionDocument
 
     links = (
         ConventionDocument.objects.filter(
-            convention_id__in=conventions.order_by().values("pk"),
-            kind=ConventionDocument.DELIBERATION,
+            convention_id__in=convention_ids, kind=ConventionDocument.DELIBERATION
         )
-        .select_related("document")
-        .order_by("-sort_order", "-pk")
+        .order_by("convention_id", "sort_order", "pk")
+        .values_list("convention_id", "document_id", "document__file")
     )
+    document_model = ConventionDocument._meta.get_field("document").related_model
+    fields = [document_model._meta.pk.attname, "file"]
     urls = {}
-    for link in links:  # the first in editor's order wins: read last
-        url = link.document.url
-        urls[link.convention_id] = request.build_absolute_uri(url) if request else url
+    for convention_id, document_id, file in links:
+        if convention_id not in urls:  # the first in the editor's order
+            # The document of these two fields, as if read from the database
+            # (its constructor would look up the default collection).
+            url = document_model.from_db(None, fields, [document_id, file]).url
+            urls[convention_id] = request.build_absolute_uri(url) if request else url
     return urls
 
 
@@ -176,9 +183,11 @@ def convention_row(values: dict, document_url: str = "") -> dict[str, str]:
     return row
 
 
-def iter_csv(rows: Iterable[dict], document_urls: dict[int, str]) -> Iterator[str]:
-    """The CSV file, line by line (for a streaming response), from the
-    `VALUE_FIELDS` of each convention."""
-    return SCDL_CSV.chunks(
-        convention_row(values, document_urls.get(values["pk"], "")) for values in rows
-    )
+def convention_rows(conventions, request=None, *, chunk_size: int) -> Iterator[dict[str, str]]:
+    """The SCDL lines of the queryset `conventions`, in its order, read as
+    `VALUE_FIELDS` in chunks of `chunk_size`: per chunk one query for the
+    attached deliberations (`deliberation_documents`)."""
+    for chunk in value_chunks(conventions, VALUE_FIELDS, chunk_size):
+        urls = deliberation_documents([values["pk"] for values in chunk], request)
+        for values in chunk:
+            yield convention_row(values, urls.get(values["pk"], ""))

@@ -10,7 +10,6 @@ from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
 
-from home.exports import CSV_CONTENT_TYPE, export_response
 from home.listing import with_query
 
 from . import scdl
@@ -68,13 +67,12 @@ def convention_index(request, page):
 
 def deliberations_csv(request, page):
     """Adopted deliberations only (a session date, on or before today), in the
-    SCDL columns, streamed in chunks of plain values."""
+    SCDL columns, streamed in chunks of plain values (`scdl.convention_rows`)."""
     listing = ConventionFilterSet(request.GET, scope=page)
     adopted = listing.qs.adopted(listing.today)
-    document_urls = scdl.deliberation_documents(adopted, request)
-    rows = adopted.values(*scdl.VALUE_FIELDS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    rows = scdl.convention_rows(adopted, request, chunk_size=EXPORT_CHUNK_SIZE)
     filename = f"deliberations-conventions-{listing.today:%Y-%m-%d}.csv"
-    return export_response(scdl.iter_csv(rows, document_urls), filename, CSV_CONTENT_TYPE)
+    return scdl.SCDL_CSV.response(rows, filename)
 
 
 def deliberations_csv_schema(request, page):

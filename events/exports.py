@@ -54,29 +54,45 @@ fiche), price and price_label, registration and registration_url, accessible
 (oui/non), themes (names, « | »), series, edition, last_published. A cell a
 spreadsheet would run as a formula (« = », « + », « - », « @ ») starts with
 an apostrophe (`directory.csv.columns.protect_cell`).
+
+Both read the events as plain values, a chunk at a time, never as pages
+(home/exports.py): per chunk one query for the slots, one for the organisers
+with their fiche's title and place in the tree, one for the themes (in each
+page's own order, the order they were added). The addresses are those of
+`get_full_url`, built from the agenda's address and, for the fiches, their
+directory index's (`event_values`, `FicheUrls`). `event_record` and
+`event_row` format one event from those values: the one definition of a
+record and of a line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from functools import cache
 
-from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
+from directory import geo
 from directory.csv.columns import protect_cell
 from home.exports import (
     JSON_CONTENT_TYPE,
     Column,
     CsvExport,
+    descendant_urls,
     export_response,
+    grouped,
     json_chunks,
+    page_themes,
+    value_chunks,
 )
 from home.forms import clean_query_text
 
 from . import vocab
 from .filters import EventFilterSet
-from .models import EventOrganiser, paris
+from .models import EventOrganiser, EventPage, EventSlot, paris
 
 EXPORT_CHUNK_SIZE = 500
 LIST_SEPARATOR = " | "
@@ -166,101 +182,175 @@ def _number(value) -> float | None:
     return float(value) if value is not None else None
 
 
-def _registration_url(event) -> str:
-    if event.registration == vocab.Registration.LINK:
-        return _text(event.registration_url)
-    if event.registration == vocab.Registration.EMAIL and event.registration_email:
-        return f"mailto:{_text(event.registration_email)}"
+@cache
+def _labels(model, name: str, language: str | None) -> dict[str, str]:
+    """{code: label} of a field with choices in `language`, as
+    `get_<name>_display` gives them (translated once per process)."""
+    with translation.override(language):
+        return {code: str(label) for code, label in model._meta.get_field(name).flatchoices}
+
+
+def _label(model, name: str, code: str) -> str:
+    """The label of `code` in the active language (`get_<name>_display`: the
+    code itself when unknown)."""
+    return _labels(model, name, translation.get_language()).get(code, code)
+
+
+def _place_name(places: dict, code: str) -> str:
+    """The name of a région or département code (`TerritoryMixin.region_name`)."""
+    place = places.get(code)
+    return place.name if place else ""
+
+
+# What a record needs, read with `values()` (home/exports.py `value_chunks`),
+# and what it needs of each slot.
+VALUE_FIELDS = [
+    "pk",
+    "url_path",
+    "translation_key",
+    "title",
+    "summary",
+    "event_type",
+    "status",
+    "status_note",
+    "starts_at",
+    "ends_at",
+    "dates_note",
+    "mode",
+    "place_name",
+    "address",
+    "postcode",
+    "city",
+    "country",
+    "departement",
+    "region",
+    "latitude",
+    "longitude",
+    "online_url",
+    "price",
+    "price_note",
+    "registration",
+    "registration_url",
+    "registration_email",
+    "accessible",
+    "series",
+    "edition",
+    "last_published_at",
+]
+SLOT_FIELDS = ["start_date", "start_time", "end_date", "starts_at", "ends_at"]
+
+
+def _registration_url(values: dict) -> str:
+    if values["registration"] == vocab.Registration.LINK:
+        return _text(values["registration_url"])
+    if values["registration"] == vocab.Registration.EMAIL and values["registration_email"]:
+        return f"mailto:{_text(values['registration_email'])}"
     return ""
 
 
-def _location(event) -> dict | None:
+def _location(values: dict) -> dict | None:
+    departement, region = values["departement"], values["region"]
     location = {
-        "name": _text(event.place_name),
-        "streetAddress": _text(event.address),
-        "postalCode": _text(event.postcode),
-        "addressLocality": _text(event.city),
-        "addressCountry": _text(event.country),
-        "departement": _coded(event.departement, event.departement_name),
-        "region": _coded(event.region, event.region_name),
-        "latitude": _number(event.latitude),
-        "longitude": _number(event.longitude),
+        "name": _text(values["place_name"]),
+        "streetAddress": _text(values["address"]),
+        "postalCode": _text(values["postcode"]),
+        "addressLocality": _text(values["city"]),
+        "addressCountry": _text(values["country"]),
+        "departement": _coded(departement, _place_name(geo.departements(), departement)),
+        "region": _coded(region, _place_name(geo.regions(), region)),
+        "latitude": _number(values["latitude"]),
+        "longitude": _number(values["longitude"]),
     }
     known = {key: value for key, value in location.items() if key != "addressCountry"}
     return location if any(known.values()) else None
 
 
-def event_record(event, request=None) -> dict:
-    """One event as a JSON object (the fields of the module's docstring).
-    For a constant number of queries, prefetch its ``slots``, ``organisers``
-    (with their ``actor``) and ``themes``."""
-    organisers = []
-    for link in event.organisers.all():
-        actor = link.actor if link.actor_id else None
-        url = actor.get_full_url(request) if actor is not None and actor.live else None
-        organisers.append(
-            {
-                "name": _text(link.display_name),
-                "url": url,
-                "role": _coded(link.role, link.role_label),
-            }
-        )
-    price = _coded(event.price, event.get_price_display())
+def ordered_slots(slots: list[dict]) -> list[dict]:
+    """The slots (`SLOT_FIELDS` dicts, in the editor's order) by date, as
+    `EventPage.ordered_slots` orders them."""
+    return sorted(slots, key=lambda slot: (slot["start_date"], slot["start_time"] or dt.time.min))
+
+
+def event_record(
+    values: dict, slots: list[dict], organisers: list[dict], themes, url: str | None
+) -> dict:
+    """One event as a JSON object (the fields of the module's docstring),
+    from its `VALUE_FIELDS`; `slots`: its `SLOT_FIELDS` by date
+    (`ordered_slots`); `organisers`: {name, url (the fiche's full address,
+    None without a live fiche), role} in the editor's order, `name` the
+    fiche's title else the name given; `themes`: its `Theme`s; `url`: its
+    full address (None outside every site)."""
+    event_type, status, mode = values["event_type"], values["status"], values["mode"]
+    price = _coded(values["price"], _label(EventPage, "price", values["price"]))
+    registration = values["registration"]
     return {
-        "id": str(event.translation_key),
-        "name": _text(event.title),
-        "url": event.get_full_url(request),
-        "description": _text(event.summary),
-        "type": _coded(event.event_type, event.type_label),
-        "status": {**_coded(event.status, event.status_label), "note": _text(event.status_note)},
-        "eventStatus": vocab.SCHEMA_STATUS.get(event.status),
-        "startDate": _instant(event.starts_at),
-        "endDate": _instant(event.ends_at),
+        "id": str(values["translation_key"]),
+        "name": _text(values["title"]),
+        "url": url,
+        "description": _text(values["summary"]),
+        "type": _coded(event_type, _label(EventPage, "event_type", event_type)),
+        "status": {
+            **_coded(status, _label(EventPage, "status", status)),
+            "note": _text(values["status_note"]),
+        },
+        "eventStatus": vocab.SCHEMA_STATUS.get(status),
+        "startDate": _instant(values["starts_at"]),
+        "endDate": _instant(values["ends_at"]),
         "timings": [
             {
-                "begin": _instant(slot.starts_at),
-                "end": _instant(slot.ends_at),
-                "allDay": slot.all_day,
+                "begin": _instant(slot["starts_at"]),
+                "end": _instant(slot["ends_at"]),
+                "allDay": slot["start_time"] is None,
             }
-            for slot in event.ordered_slots
+            for slot in slots
         ],
-        "datesNote": _text(event.dates_note),
-        "attendanceMode": _coded(event.mode, event.mode_label),
-        "eventAttendanceMode": vocab.SCHEMA_ATTENDANCE.get(event.mode),
-        "location": _location(event),
-        "onlineUrl": _text(event.online_url),
-        "organizers": organisers,
+        "datesNote": _text(values["dates_note"]),
+        "attendanceMode": _coded(mode, _label(EventPage, "mode", mode)),
+        "eventAttendanceMode": vocab.SCHEMA_ATTENDANCE.get(mode),
+        "location": _location(values),
+        "onlineUrl": _text(values["online_url"]),
+        "organizers": [
+            {
+                "name": _text(organiser["name"]),
+                "url": organiser["url"],
+                "role": _coded(
+                    organiser["role"], _label(EventOrganiser, "role", organiser["role"])
+                ),
+            }
+            for organiser in organisers
+        ],
         "price": {
-            "code": event.price or None,
+            "code": values["price"] or None,
             "label": price["label"] if price else None,
-            "note": _text(event.price_note),
+            "note": _text(values["price_note"]),
         },
         "registration": {
-            **_coded(event.registration, event.get_registration_display()),
-            "url": _registration_url(event) or None,
+            **_coded(registration, _label(EventPage, "registration", registration)),
+            "url": _registration_url(values) or None,
         },
-        "accessible": event.accessible,
-        "themes": [
-            {"slug": theme.slug, "name": _text(theme.display_name)} for theme in event.themes.all()
-        ],
-        "series": _text(event.series),
-        "edition": _text(event.edition),
-        "dateModified": _instant(event.last_published_at),
+        "accessible": values["accessible"],
+        "themes": [{"slug": theme.slug, "name": _text(theme.display_name)} for theme in themes],
+        "series": _text(values["series"]),
+        "edition": _text(values["edition"]),
+        "dateModified": _instant(values["last_published_at"]),
     }
 
 
-def _slot_cell(slot) -> str:
-    if slot.all_day:
-        if slot.last_date == slot.start_date:
-            return slot.start_date.isoformat()
-        return f"{slot.start_date.isoformat()}/{slot.last_date.isoformat()}"
-    return f"{_instant(slot.starts_at)}/{_instant(slot.ends_at)}"
+def _slot_cell(slot: dict) -> str:
+    if slot["start_time"] is None:  # all day
+        first, last = slot["start_date"], slot["end_date"] or slot["start_date"]
+        if last == first:
+            return first.isoformat()
+        return f"{first.isoformat()}/{last.isoformat()}"
+    return f"{_instant(slot['starts_at'])}/{_instant(slot['ends_at'])}"
 
 
-def event_row(event, request=None) -> list[str]:
+def event_row(
+    values: dict, slots: list[dict], organisers: list[dict], themes, url: str | None
+) -> list[str]:
     """One event as a CSV line, in the order of `COLUMNS`, every cell
-    protected against formulas."""
-    record = event_record(event, request)
+    protected against formulas (the arguments of `event_record`)."""
+    record = event_record(values, slots, organisers, themes, url)
     location = record["location"] or {}
     organisers = record["organizers"]
 
@@ -282,7 +372,7 @@ def event_row(event, request=None) -> list[str]:
         "status_note": record["status"]["note"],
         "start": record["startDate"],
         "end": record["endDate"],
-        "slots": LIST_SEPARATOR.join(_slot_cell(slot) for slot in event.ordered_slots),
+        "slots": LIST_SEPARATOR.join(_slot_cell(slot) for slot in slots),
         "mode": code(record["attendanceMode"]),
         "mode_label": label(record["attendanceMode"]),
         "place": location.get("name"),
@@ -293,8 +383,8 @@ def event_row(event, request=None) -> list[str]:
         "departement_name": label(location.get("departement")),
         "region": code(location.get("region")),
         "region_name": label(location.get("region")),
-        "latitude": "" if event.latitude is None else str(event.latitude),
-        "longitude": "" if event.longitude is None else str(event.longitude),
+        "latitude": "" if values["latitude"] is None else str(values["latitude"]),
+        "longitude": "" if values["longitude"] is None else str(values["longitude"]),
         "online_url": record["onlineUrl"],
         "organisers": LIST_SEPARATOR.join(o["name"] for o in organisers),
         "organiser_roles": LIST_SEPARATOR.join(code(o["role"]) for o in organisers),
@@ -313,21 +403,96 @@ def event_row(event, request=None) -> list[str]:
     return [protect_cell("" if cells[column] is None else cells[column]) for column in COLUMNS]
 
 
+class FicheUrls:
+    """The full addresses of directory fiches, equal to their
+    `get_full_url(request)` without a lookup per fiche: a page's address is
+    its parent's followed by the rest of its path (home/exports.py
+    `descendant_urls`), and the fiches of an export have few parents (their
+    directory indexes), each read once (`read`, one query for the parents
+    not seen yet)."""
+
+    def __init__(self, request=None):
+        self.request = request
+        self.of_parent: dict[str, Callable[[str], str]] = {}
+
+    def read(self, paths) -> None:
+        """Read the parents of the pages of tree `paths` not read yet."""
+        parents = {path[: -Page.steplen] for path in paths} - self.of_parent.keys()
+        if parents:
+            for page in Page.objects.filter(path__in=parents):
+                self.of_parent[page.path] = descendant_urls(page, self.request)
+
+    def __call__(self, path: str, url_path: str) -> str | None:
+        """The address of the page of tree `path` and `url_path` (its parent
+        read), None outside every site."""
+        url_of = self.of_parent.get(path[: -Page.steplen])
+        return (url_of(url_path) if url_of else "") or None
+
+
+def event_values(events, url_of, fiche_url: FicheUrls) -> Iterator[tuple]:
+    """(values, slots, organisers, themes, url) of each event of the
+    queryset `events`, in its order: the arguments of `event_record` and
+    `event_row`. Read as values in chunks, per chunk one query for the slots,
+    one for the organisers (with their fiche), one for the themes, and one
+    for the parents of fiches not met before (`fiche_url`). `url_of` turns
+    an event's `url_path` into its address (home/exports.py
+    `descendant_urls`)."""
+    for chunk in value_chunks(events, VALUE_FIELDS, EXPORT_CHUNK_SIZE):
+        ids = [values["pk"] for values in chunk]
+        slots = grouped(
+            (slot["event_id"], slot)
+            for slot in EventSlot.objects.filter(event_id__in=ids)
+            .order_by("event_id", "sort_order", "pk")
+            .values("event_id", *SLOT_FIELDS)
+        )
+        links = list(
+            EventOrganiser.objects.filter(event_id__in=ids)
+            .order_by("event_id", "sort_order", "pk")
+            .values_list(
+                "event_id",
+                "actor_id",
+                "actor__title",
+                "actor__live",
+                "actor__path",
+                "actor__url_path",
+                "name",
+                "role",
+            )
+        )
+        fiche_url.read(path for _e, actor_id, _t, live, path, *_rest in links if actor_id and live)
+        organisers = grouped(
+            (
+                event_id,
+                {
+                    "name": title if actor_id else name,
+                    "url": fiche_url(path, url_path) if actor_id and live else None,
+                    "role": role,
+                },
+            )
+            for event_id, actor_id, title, live, path, url_path, name, role in links
+        )
+        themes = page_themes(ids)
+        for values in chunk:
+            pk = values["pk"]
+            yield (
+                values,
+                ordered_slots(slots[pk]),
+                organisers[pk],
+                themes[pk],
+                url_of(values["url_path"]) or None,
+            )
+
+
 def _events(request, index_page):
-    """The filtered events, read in chunks with what a record needs prefetched."""
+    """The filtered events, with what a record needs (`event_values`)."""
     listing = EventFilterSet(request.GET, scope=index_page)
-    organisers = EventOrganiser.objects.select_related("actor").order_by("sort_order", "pk")
-    events = (
-        listing.qs.defer_streamfields()
-        .prefetch_related("slots", Prefetch("organisers", queryset=organisers), "themes")
-        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    )
+    events = event_values(listing.qs, descendant_urls(index_page, request), FicheUrls(request))
     return events, f"agenda-{listing.today:%Y-%m-%d}"
 
 
 def agenda_csv(request, index_page):
     events, name = _events(request, index_page)
-    rows = (event_row(event, request) for event in events)
+    rows = (event_row(*event) for event in events)
     return AGENDA_CSV.response(rows, f"{name}.csv")
 
 
@@ -338,5 +503,5 @@ def agenda_csv_schema(request, index_page):
 
 def agenda_json(request, index_page):
     events, name = _events(request, index_page)
-    records = (event_record(event, request) for event in events)
+    records = (event_record(*event) for event in events)
     return export_response(json_chunks(records), f"{name}.json", JSON_CONTENT_TYPE, inline=True)

@@ -12,7 +12,7 @@ schema. An export in an official format (the SCDL schemas) names the official
 fields must be the export's columns, in order (checked when it is declared).
 
     EVENTS_CSV = CsvExport("agenda", _("Agenda"), _("…"), [Column("id", _("Identifiant"), …), …])
-    rows = (event_row(event) for event in listing.qs.iterator(chunk_size=500))
+    rows = event_rows(listing.qs, request)  # from values(), see below
     return EVENTS_CSV.response(rows, "agenda-2026-11-20.csv")
 
 What a row holds, and how its cells are protected, stay in the apps. Every
