@@ -22,13 +22,13 @@ class CallsForProjectsConfig(AppConfig):
 
             return home_calls_section(home_page, request)
 
-        ACTOR_SECTIONS.register("calls", actor_calls_section, order=10)
+        ACTOR_SECTIONS.register("calls", actor_calls_section, order=10, cached=True)
         from home.page_cache import PAGE_EXPIRY
 
         from .expiry import next_status_change
 
         PAGE_EXPIRY.register("calls", next_status_change)  # a status flips: pages expire
-        HOME_SECTIONS.register("calls", home_calls_section, order=10)
+        HOME_SECTIONS.register("calls", home_calls_section, order=10, cached=True)
 
         # The listing a visitor may follow by email (the alerts app).
         from home.registry import ALERT_SOURCES, AlertSource

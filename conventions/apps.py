@@ -13,7 +13,7 @@ class ConventionsConfig(AppConfig):
         from . import api, filters  # noqa: F401 (API resource; the listing's versioned cache)
         from .sections import ORDER, conventions_of_actor
 
-        ACTOR_SECTIONS.register("conventions", conventions_of_actor, order=ORDER)
+        ACTOR_SECTIONS.register("conventions", conventions_of_actor, order=ORDER, cached=True)
 
         # The listing a visitor may follow by email (the alerts app).
         from home.registry import ALERT_SOURCES, AlertSource

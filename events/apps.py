@@ -33,10 +33,10 @@ class EventsConfig(AppConfig):
 
             return call_events_section(call, request)
 
-        HOME_SECTIONS.register("events", home_events_section, order=20)
-        ACTOR_SECTIONS.register("events", actor_events_section, order=15)
-        NETWORK_SECTIONS.register("events", network_events_section, order=10)
-        CALL_SECTIONS.register("events", call_events_section, order=10)
+        HOME_SECTIONS.register("events", home_events_section, order=20, cached=True)
+        ACTOR_SECTIONS.register("events", actor_events_section, order=15, cached=True)
+        NETWORK_SECTIONS.register("events", network_events_section, order=10, cached=True)
+        CALL_SECTIONS.register("events", call_events_section, order=10, cached=True)
         from home.page_cache import PAGE_EXPIRY
 
         from .expiry import next_agenda_change
@@ -57,7 +57,7 @@ class EventsConfig(AppConfig):
 
             setup_announcement_roles()
 
-        HOME_SECTIONS.register("announcements", home_announcements_section, order=25)
+        HOME_SECTIONS.register("announcements", home_announcements_section, order=25, cached=True)
 
         # Expired announcements stay live for their editors but leave the
         # site search and the theme pages (as they leave their listing).

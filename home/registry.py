@@ -19,6 +19,17 @@ The page renders each non-empty section with `{% include section.template
 with section=section %}`, in `order` (then key). A section may name the
 stylesheets it needs (`"stylesheets": ["css/calls.css"]`); the page links each
 once.
+
+A section that shows the same thing to everyone is registered `cached=True`:
+its context is kept in the content's versioned cache (home/cache.py
+`CONTENT`: renewed by any change of what a page can show), per page,
+language and site, until the next instant anything the pages derive from
+the time may change (home/page_cache.py `PAGE_EXPIRY`: a call's status, a
+slot's end, midnight). Its `now`, when it has one, is the request's. The
+sections of a fiche and of the home page read several tables each; cached,
+a page without the full-page cache (a logged-in editor, a form, a query
+string never seen) costs its own rows only. A section that depends on who
+asks (the partners' « propose an update ») is never cached.
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ class Section:
     key: str
     func: SectionFunc
     order: int
+    cached: bool = False
 
 
 class SectionRegistry:
@@ -45,8 +57,8 @@ class SectionRegistry:
     def __repr__(self) -> str:
         return f"<SectionRegistry {self.name}: {', '.join(self._sections)}>"
 
-    def register(self, key: str, func: SectionFunc, order: int = 100) -> None:
-        self._sections[key] = Section(key, func, order)
+    def register(self, key: str, func: SectionFunc, order: int = 100, cached: bool = False) -> None:
+        self._sections[key] = Section(key, func, order, cached)
 
     def sections(self, obj, request) -> list[dict[str, Any]]:
         """The non-empty sections for `obj` (a page), in order. On a page in
@@ -56,11 +68,52 @@ class SectionRegistry:
 
         subject = relations_subject(obj)
         found = []
+        window = None
         for section in sorted(self._sections.values(), key=lambda s: (s.order, s.key)):
-            context = section.func(subject, request)
+            if section.cached and getattr(subject, "pk", None) is not None:
+                window = window or _time_window()
+                context = self._cached_context(section, subject, request, window)
+            else:
+                context = section.func(subject, request)
             if context:
                 found.append({"key": section.key, **context})
         return found
+
+    def _cached_context(self, section: Section, subject, request, window):
+        """`section`'s context for `subject`, kept until the content changes
+        or the time `window` (now, its end) ends; computed when the window
+        is too short to keep anything (less than a second)."""
+        from django.utils.translation import get_language
+
+        from home.cache import CONTENT
+        from home.http import site_key
+
+        now, until = window
+        seconds = int((until - now).total_seconds())
+        if seconds < 1:
+            return section.func(subject, request)
+        name = (
+            f"section:{self.name}:{section.key}:{subject.pk}:{get_language() or '-'}:"
+            f"{site_key(request)}:{until.isoformat()}"
+        )
+        context = CONTENT.get_or_set(
+            name, lambda: section.func(subject, request), timeout=min(CONTENT.timeout, seconds)
+        )
+        if context and "now" in context:
+            context = {**context, "now": now}
+        return context
+
+
+def _time_window():
+    """(now, the next instant something the pages derive from the time may
+    change): home/page_cache.py `PAGE_EXPIRY`, which bounds the full-page
+    cache the same way (midnight at the latest)."""
+    from django.utils import timezone
+
+    from home.page_cache import PAGE_EXPIRY, next_midnight
+
+    now = timezone.now()
+    return now, PAGE_EXPIRY.next_change(now) or next_midnight(now)
 
 
 def section_context(registry: SectionRegistry, obj, request, name: str = "related_sections"):

@@ -13,7 +13,7 @@ class NetworkMinutesConfig(AppConfig):
         from . import api  # noqa: F401 (its resources of the public API)
         from .related import meetings_of_actor
 
-        ACTOR_SECTIONS.register("meetings", meetings_of_actor, order=20)
+        ACTOR_SECTIONS.register("meetings", meetings_of_actor, order=20, cached=True)
 
         # A network's minutes, which a visitor may follow by email (the alerts app).
         from home.registry import ALERT_SOURCES, AlertSource

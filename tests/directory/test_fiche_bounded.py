@@ -15,6 +15,7 @@ from calls_for_projects.models import CallOrganiser
 from conventions.bench import create_conventions, ensure_index
 from conventions.models import ConventionPage, ConventionPartner
 from directory.models import ActorPage, DirectoryIndexPage
+from home.cache import CONTENT
 from home.registry import SECTION_LIMIT
 from tests.html import soup as parse
 
@@ -34,6 +35,7 @@ def name_in_calls(actor, n):
     CallOrganiser.objects.bulk_create(
         CallOrganiser(call=call, actor=actor, role="organisateur", sort_order=0) for call in calls
     )
+    CONTENT.bump()  # bulk_create sends no signal; a publication renews the content's version
     return calls
 
 
@@ -52,6 +54,7 @@ def name_in_conventions(actor, n):
         ),
         ignore_conflicts=True,
     )
+    CONTENT.bump()  # as a publication does
     return conventions
 
 
