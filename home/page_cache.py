@@ -98,6 +98,14 @@ def next_midnight(now: dt.datetime) -> dt.datetime:
 PAGE_EXPIRY.register("midnight", next_midnight)
 
 
+def time_window(moment: dt.datetime) -> dt.datetime:
+    """The end of the stretch of time from `moment` in which nothing the
+    pages derive from the time changes (`PAGE_EXPIRY`, midnight at the
+    latest): what a value computed at `moment` may be kept for, besides the
+    content's version (the sections of home/registry.py, the site search)."""
+    return PAGE_EXPIRY.next_change(moment) or next_midnight(moment)
+
+
 def now() -> dt.datetime:
     """The clock of the page cache (tests move it)."""
     return timezone.now()

@@ -105,15 +105,14 @@ class SectionRegistry:
 
 
 def _time_window():
-    """(now, the next instant something the pages derive from the time may
-    change): home/page_cache.py `PAGE_EXPIRY`, which bounds the full-page
-    cache the same way (midnight at the latest)."""
+    """(now, the end of its time window: home/page_cache.py `time_window`,
+    the bound of the full-page cache too)."""
     from django.utils import timezone
 
-    from home.page_cache import PAGE_EXPIRY, next_midnight
+    from home.page_cache import time_window
 
     now = timezone.now()
-    return now, PAGE_EXPIRY.next_change(now) or next_midnight(now)
+    return now, time_window(now)
 
 
 def section_context(registry: SectionRegistry, obj, request, name: str = "related_sections"):

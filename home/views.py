@@ -21,17 +21,21 @@ from django.views.decorators.cache import cache_control, cache_page, never_cache
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
+from .cache import CONTENT, digest
 from .cache_backends import cache_is_down
 from .forms import SearchForm
 from .listing import ChoiceFilter, ListingFilterSet, paginate
 from .models import Theme
+from .page_cache import time_window
 from .registry import HIDDEN_PAGES
 from .search import (
+    FacetCountedResults,
     SearchUnavailable,
     count_by_type,
     page_type_label,
     page_types,
     probe,
+    ranked_ids,
     search_pages,
     searchable_pages,
     searching,
@@ -99,13 +103,69 @@ def search(request):
     return response
 
 
+class _Hit:
+    """A result as the search page reads it before fetching its page: its key."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+class KeptResults:
+    """A search's results as the paginator reads them, their total known: each
+    slice's keys kept under `name` in the content's cache, for `timeout`
+    seconds at most (home/cache.py: renewed by any change of a page)."""
+
+    ordered = True
+
+    def __init__(self, results, total: int, name: str, timeout: int):
+        self.results, self.total, self.name, self.timeout = results, total, name, timeout
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        ids = CONTENT.get_or_set(
+            f"{self.name}:{key.start}:{key.stop}",
+            lambda: list(ranked_ids(self.results[key])),
+            timeout=self.timeout,
+        )
+        return [_Hit(pk) for pk in ids]
+
+
 def _search_results(query: str, filters: SearchFilters) -> dict:
     """The search page's results for `query`, every search evaluated here
-    (inside the caller's `searching()`)."""
-    pages = searchable_pages(Locale.get_active())
+    (inside the caller's `searching()`).
+
+    With the database backends, the counts per type and each page's ranked
+    keys are kept under the content's version until the time window ends
+    (home/page_cache.py `time_window`: what the searched pages derive from
+    the time, such as an announcement expiring at midnight): a query asked
+    again costs its page's rows only. Nothing is kept while the window is
+    under a second (a failed search renews it at each request)."""
+    locale = Locale.get_active()
+    pages = searchable_pages(locale)
     results = search_pages(query, pages)
-    type_counts = count_by_type(results)
+    now = timezone.now()
+    seconds = int((time_window(now) - now).total_seconds())
+    kept = isinstance(results, FacetCountedResults) and seconds >= 1
+    name = f"search:{locale.pk}:{digest(query)}:{time_window(now).isoformat()}"
+    if kept:
+        type_counts = CONTENT.get_or_set(
+            f"{name}:counts", lambda: count_by_type(results), timeout=seconds
+        )
+    else:
+        type_counts = count_by_type(results)
     shown, total = results, None
+    if kept:
+        total = sum(row.count for row in type_counts)
+        shown = KeptResults(results, total, f"{name}:all", seconds)
     type_code = filters.params.get("type")
     if type_code:
         row = next((row for row in type_counts if row.code == type_code), None)
@@ -115,16 +175,19 @@ def _search_results(query: str, filters: SearchFilters) -> dict:
             # That type's count is the total of its results: no second count.
             shown = search_pages(query, pages.filter(content_type_id=row.content_type_id))
             total = row.count
+            if kept:
+                shown = KeptResults(shown, total, f"{name}:{row.content_type_id}", seconds)
     # A page number past the end shows the last page, with a notice.
     page, elided = filters.paginate(shown, per_page=settings.SEARCH_RESULTS_PER_PAGE, total=total)
     # The results of this page, fetched now rather than when the template reads them.
-    page.object_list = list(page.object_list)
+    # The specific pages of this result page only, in one query per type.
+    result_pages = specific_in_order(page.object_list)
+    page.object_list = result_pages
     labels = [(row.code, capfirst(row.label)) for row in type_counts]
     return {
         "query": query,
         "results": page,
-        # The specific pages of this result page only, in one query per type.
-        "result_pages": specific_in_order(page.object_list),
+        "result_pages": result_pages,
         "page_range": elided,
         "type_counts": type_counts,
         "type_facet": filters.facet(
