@@ -189,7 +189,8 @@ def test_map_clusters_and_spreads_the_actors_of_one_point(live_site, browser, wi
     assert len({(round(box["x"]), round(box["y"])) for box in boxes}) == 6  # six places
     tab.locator('#carte .leaflet-marker-icon[title="Tuba Mulhouse"]').click()
     tab.locator(".leaflet-popup-content a", has_text="Tuba Mulhouse").click()
-    tab.wait_for_url(lambda url: url.endswith("/fr/annuaire/tuba-mulhouse/"))
+    # The link leads to the fiche: its URL is what is checked, not its tiles' load.
+    tab.wait_for_url(lambda url: url.endswith("/fr/annuaire/tuba-mulhouse/"), wait_until="commit")
     assert tab.url.endswith("/fr/annuaire/tuba-mulhouse/")
 
     # With tiles, no notice.
