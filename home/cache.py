@@ -55,6 +55,7 @@ value guessed but not read costs nothing else, a missing one is computed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 
@@ -156,10 +157,9 @@ def _fetched(namespace: str, name: str) -> _Fetched | None:
         )
         _request.names = []
         if len(_routes) >= ROUTES_KEPT:
-            try:
-                del _routes[next(iter(_routes))]  # the oldest route
-            except (KeyError, RuntimeError, StopIteration):  # changed by another thread
-                pass
+            # The oldest route (the table may be changed by another thread).
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del _routes[next(iter(_routes))]
         _routes[_request.route] = _request.names
     names = _request.names
     if len(names) < NAMES_KEPT and (namespace, name) not in names:

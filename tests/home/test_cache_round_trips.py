@@ -46,7 +46,9 @@ def test_what_was_guessed_never_makes_a_page_stale(client, redis_server, home_fr
     with override_settings(CACHES=redis_caches(url)):
         for _ in range(2):
             assert "Nouvelle rubrique du réseau" not in client.get("/fr/").content.decode()
-        page = StandardPage(title="Nouvelle rubrique du réseau", slug="nouvelle", show_in_menus=True)
+        page = StandardPage(
+            title="Nouvelle rubrique du réseau", slug="nouvelle", show_in_menus=True
+        )
         home_fr.add_child(instance=page)
         page.save_revision().publish()
         # The route's guesses are keys of the old versions: the menu is
