@@ -32,9 +32,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory import geo
-from directory.csv.columns import protect_cell
-from home.exports import Column, CsvExport, descendant_urls, grouped, page_themes, value_chunks
-from home.forms import clean_query_text
+from home.exports import (
+    Column,
+    CsvExport,
+    descendant_urls,
+    grouped,
+    page_themes,
+    protect_cell,
+    value_chunks,
+)
+from home.exports import iso_or_empty as _date
+from home.exports import number_or_empty as _number
+from home.exports import one_line as _text
 
 from . import status as st
 from . import vocab
@@ -144,21 +153,8 @@ SUBVENTIONS_CSV = CsvExport(
 )
 
 
-def _text(value) -> str:
-    """One line of text, without control characters."""
-    return " ".join(clean_query_text(str(value or "")).split())
-
-
 def _instant(value) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
-
-
-def _date(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _number(value) -> str:
-    return "" if value is None else str(value)
 
 
 def _siret(value) -> str:

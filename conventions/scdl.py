@@ -9,7 +9,9 @@ export never invents a SIRET, a deliberation number or a subject code.
 File format: UTF-8 without byte order mark, comma-separated, first line the
 column names, dates in ISO 8601 (``AAAA-MM-JJ``), empty string for a missing
 value. A free-text cell that a spreadsheet would run as a formula (starting
-with « = », « + », « - », « @ ») gets a leading apostrophe.
+with « = », « + », « - », « @ », unless it is a number) gets a leading
+apostrophe, and loses its control characters (home/exports.py, as every
+export).
 
 ==================  ===========================================================
 Column              Content
@@ -45,7 +47,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from home.exports import Column, CsvExport, value_chunks
+from home.exports import Column, CsvExport, protect_cell, value_chunks
+from home.exports import iso_or_empty as _date
+from home.exports import number_or_empty as _number
+from home.exports import one_line as _text
 
 from .actes import matiere_name
 
@@ -86,23 +91,6 @@ SCDL_COLUMNS = SCDL_CSV.header
 COLUMN_HELP = {column.name: column.title for column in COLUMNS}
 FREE_TEXT = {"COLL_NOM", "DELIB_ID", "DELIB_OBJET", "BUDGET_NOM"}
 _SIRET = re.compile(r"^\d{14}$")
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _text(value) -> str:
-    return " ".join(str(value or "").split())
-
-
-def _number(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _date(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _protect(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 # The values a line needs, read with `values()` a chunk at a time
@@ -179,7 +167,7 @@ def convention_row(values: dict, document_url: str = "") -> dict[str, str]:
         "DELIB_URL": document_url or values["deliberation_url"],
     }
     for column in FREE_TEXT:
-        row[column] = _protect(row[column])
+        row[column] = protect_cell(row[column])
     return row
 
 

@@ -53,7 +53,7 @@ the same order, separated by « | », an empty URL for a name without a
 fiche), price and price_label, registration and registration_url, accessible
 (oui/non), themes (names, « | »), series, edition, last_published. A cell a
 spreadsheet would run as a formula (« = », « + », « - », « @ ») starts with
-an apostrophe (`directory.csv.columns.protect_cell`).
+an apostrophe (`home.exports.protect_cell`).
 
 Both read the events as plain values, a chunk at a time, never as pages
 (home/exports.py): per chunk one query for the slots, one for the organisers
@@ -76,7 +76,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from directory import geo
-from directory.csv.columns import protect_cell
 from home.exports import (
     JSON_CONTENT_TYPE,
     Column,
@@ -86,9 +85,10 @@ from home.exports import (
     grouped,
     json_chunks,
     page_themes,
+    protect_cell,
     value_chunks,
 )
-from home.forms import clean_query_text
+from home.exports import one_line as _text
 
 from . import vocab
 from .filters import EventFilterSet
@@ -164,10 +164,6 @@ AGENDA_CSV = CsvExport(
     CSV_COLUMNS,
 )
 COLUMNS = AGENDA_CSV.header
-
-
-def _text(value) -> str:
-    return clean_query_text(str(value or ""))
 
 
 def _instant(value: dt.datetime | None) -> str | None:
@@ -351,6 +347,14 @@ def event_row(
     """One event as a CSV line, in the order of `COLUMNS`, every cell
     protected against formulas (the arguments of `event_record`)."""
     record = event_record(values, slots, organisers, themes, url)
+    cells = [_slot_cell(slot) for slot in slots]
+    return record_row(record, cells, values["latitude"], values["longitude"])
+
+
+def record_row(record: dict, slot_cells: list[str], latitude, longitude) -> list[str]:
+    """An event's JSON record (`event_record`) as its CSV line: the record's
+    fields, its slots' cells, its coordinates as stored (the record's are
+    floats)."""
     location = record["location"] or {}
     organisers = record["organizers"]
 
@@ -372,7 +376,7 @@ def event_row(
         "status_note": record["status"]["note"],
         "start": record["startDate"],
         "end": record["endDate"],
-        "slots": LIST_SEPARATOR.join(_slot_cell(slot) for slot in slots),
+        "slots": LIST_SEPARATOR.join(slot_cells),
         "mode": code(record["attendanceMode"]),
         "mode_label": label(record["attendanceMode"]),
         "place": location.get("name"),
@@ -383,8 +387,8 @@ def event_row(
         "departement_name": label(location.get("departement")),
         "region": code(location.get("region")),
         "region_name": label(location.get("region")),
-        "latitude": "" if values["latitude"] is None else str(values["latitude"]),
-        "longitude": "" if values["longitude"] is None else str(values["longitude"]),
+        "latitude": "" if latitude is None else str(latitude),
+        "longitude": "" if longitude is None else str(longitude),
         "online_url": record["onlineUrl"],
         "organisers": LIST_SEPARATOR.join(o["name"] for o in organisers),
         "organiser_roles": LIST_SEPARATOR.join(code(o["role"]) for o in organisers),

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -64,8 +65,47 @@ OPEN_LICENCE = {
 TRUE_VALUES = ["oui"]
 FALSE_VALUES = ["non"]
 
+# A cell that a spreadsheet would run as a formula starts with one of these.
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_LIKE = re.compile(r"[+-]?[\d\s.,/()]+")
+
 # Every declared CSV export, by name.
 CSV_EXPORTS: dict[str, CsvExport] = {}
+
+
+# --- Cells, the same rules in every export -------------------------------------------
+
+
+def protect_cell(value: str) -> str:
+    """Keep spreadsheets from running a cell as a formula: a leading apostrophe
+    unless the cell is a number or a phone number."""
+    if value and value.startswith(_FORMULA_TRIGGERS) and not _NUMBER_LIKE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def unprotect_cell(value: str) -> str:
+    """A cell as it was before `protect_cell` (for the imports)."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(_FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def one_line(value) -> str:
+    """Free text on one line, without control characters ("" for None)."""
+    from home.forms import clean_query_text
+
+    return clean_query_text(str(value or ""))
+
+
+def iso_or_empty(value) -> str:
+    """A date (or time) in ISO 8601, "" when there is none."""
+    return value.isoformat() if value else ""
+
+
+def number_or_empty(value) -> str:
+    """A number as written by Python, "" when there is none."""
+    return "" if value is None else str(value)
 
 
 class _Echo:

@@ -15,9 +15,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.csv.columns import protect_cell
-from home.exports import Column, CsvExport, descendant_urls, page_themes, value_chunks
-from home.forms import clean_query_text
+from home.exports import Column, CsvExport, descendant_urls, page_themes, protect_cell, value_chunks
+from home.exports import iso_or_empty as _iso
+from home.exports import one_line as _text
 
 from .filters import MinutesFilterSet
 from .models import MeetingMinutesPage, NetworkPage
@@ -60,14 +60,6 @@ MINUTES_CSV = CsvExport(
         Column("last_published", _("Dernière publication"), type="datetime"),
     ],
 )
-
-
-def _text(value) -> str:
-    return " ".join(clean_query_text(str(value or "")).split())
-
-
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
 
 
 # What a line needs, read with `values()` (home/exports.py `value_chunks`).

@@ -5,7 +5,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from home.exports import Column
+from home.exports import Column, protect_cell, unprotect_cell  # noqa: F401 (used by the imports)
 
 from .. import geo
 from ..kinds import KIND_LABELS
@@ -105,23 +105,6 @@ REQUIRED_COLUMNS = ["title", "kind"]
 LIST_SEPARATOR = "|"
 CONTACT_SEPARATOR = ":"
 CONTACT_FIELDS = ["role", "name", "function", "service", "email"]
-
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_LIKE = re.compile(r"[+-]?[\d\s.,/()]+")
-
-
-def protect_cell(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula: a leading apostrophe
-    unless the cell is a number or a phone number."""
-    if value and value.startswith(_FORMULA_TRIGGERS) and not _NUMBER_LIKE.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def unprotect_cell(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(_FORMULA_TRIGGERS):
-        return value[1:]
-    return value
 
 
 def escape(value: str) -> str:

@@ -13,7 +13,6 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.db.models import Prefetch
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from wagtail.documents.models import Document
@@ -23,6 +22,8 @@ from conventions.factories import ConventionPageFactory
 from conventions.filters import ConventionFilterSet
 from conventions.models import ConventionDocument, ConventionIndexPage, ConventionPartner
 from directory.factories import ActorPageFactory, DirectoryIndexPageFactory
+from tests.exports.streamed import body as streamed_body
+from tests.exports.streamed import request_for
 
 pytestmark = pytest.mark.django_db
 
@@ -73,15 +74,8 @@ def seed_index(language="fr") -> ConventionIndexPage:
     return ConventionIndexPage.objects.get(locale__language_code=language)
 
 
-def request_for(index, params=None, **extra):
-    return RequestFactory().get(index.url, params or {}, **extra)
-
-
 def body(request, index) -> bytes:
-    response = views.deliberations_csv(request, index)
-    assert response.status_code == 200
-    assert response.streaming  # never built whole in memory
-    return b"".join(response.streaming_content)
+    return streamed_body(views.deliberations_csv, request, index)
 
 
 def both(index, request, language) -> tuple[bytes, bytes]:

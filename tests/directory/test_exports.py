@@ -14,7 +14,6 @@ from itertools import product
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from directory import views
@@ -25,6 +24,7 @@ from directory.filters import DirectoryFilterSet
 from directory.models import ActorContact, ActorPage, DirectoryIndexPage
 from home.exports import descendant_urls, grouped, value_chunks
 from home.models import Theme
+from tests.exports.streamed import body, request_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +33,6 @@ PUBLICATIONS = ActorContact.Publication.values
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def request_for(index, params=None, **extra):
-    return RequestFactory().get(index.url, params or {}, **extra)
-
-
-def body(view, request, index) -> bytes:
-    response = view(request, index)
-    assert response.status_code == 200
-    assert response.streaming  # never built whole in memory
-    return b"".join(response.streaming_content)
 
 
 def per_actor_csv(index, request) -> bytes:

@@ -18,24 +18,24 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from directory.csv.columns import protect_cell
 from directory.factories import ActorPageFactory, DirectoryIndexPageFactory
 from directory.models import ActorPage, DirectoryIndexPage
 from events import exports, vocab
 from events.exports import (
     AGENDA_CSV,
     COLUMNS,
-    LIST_SEPARATOR,
     FicheUrls,
     _coded,
     _instant,
     _number,
     _text,
+    record_row,
 )
 from events.filters import EventFilterSet
 from events.models import AgendaIndexPage, EventOrganiser, EventPage, EventSlot, paris
 from home.exports import json_chunks
 from home.models import Theme
+from tests.exports.streamed import body, request_for
 
 pytestmark = pytest.mark.django_db
 
@@ -130,57 +130,10 @@ def reference_slot_cell(slot) -> str:
 
 
 def reference_row(event, request=None) -> list[str]:
-    """`event_row` as it was."""
-    record = reference_record(event, request)
-    location = record["location"] or {}
-    organisers = record["organizers"]
-
-    def code(value):
-        return value["code"] if value else ""
-
-    def label(value):
-        return value["label"] if value else ""
-
-    cells = {
-        "id": record["id"],
-        "title": record["name"],
-        "url": record["url"],
-        "summary": record["description"],
-        "type": code(record["type"]),
-        "type_label": label(record["type"]),
-        "status": code(record["status"]),
-        "status_label": label(record["status"]),
-        "status_note": record["status"]["note"],
-        "start": record["startDate"],
-        "end": record["endDate"],
-        "slots": LIST_SEPARATOR.join(reference_slot_cell(slot) for slot in event.ordered_slots),
-        "mode": code(record["attendanceMode"]),
-        "mode_label": label(record["attendanceMode"]),
-        "place": location.get("name"),
-        "address": location.get("streetAddress"),
-        "postcode": location.get("postalCode"),
-        "city": location.get("addressLocality"),
-        "departement": code(location.get("departement")),
-        "departement_name": label(location.get("departement")),
-        "region": code(location.get("region")),
-        "region_name": label(location.get("region")),
-        "latitude": "" if event.latitude is None else str(event.latitude),
-        "longitude": "" if event.longitude is None else str(event.longitude),
-        "online_url": record["onlineUrl"],
-        "organisers": LIST_SEPARATOR.join(o["name"] for o in organisers),
-        "organiser_roles": LIST_SEPARATOR.join(code(o["role"]) for o in organisers),
-        "organiser_urls": LIST_SEPARATOR.join(o["url"] or "" for o in organisers),
-        "price": record["price"]["code"],
-        "price_label": record["price"]["label"],
-        "registration": code(record["registration"]),
-        "registration_url": record["registration"]["url"],
-        "accessible": "oui" if record["accessible"] else "non",
-        "themes": LIST_SEPARATOR.join(theme["name"] for theme in record["themes"]),
-        "series": record["series"],
-        "edition": record["edition"],
-        "last_published": record["dateModified"],
-    }
-    return [protect_cell("" if cells[column] is None else cells[column]) for column in COLUMNS]
+    """`event_row` as it was: the per-instance record and slots, through the
+    record-to-line mapping the refactor left as it was (`record_row`)."""
+    cells = [reference_slot_cell(slot) for slot in event.ordered_slots]
+    return record_row(reference_record(event, request), cells, event.latitude, event.longitude)
 
 
 def reference_events(index, request):
@@ -214,17 +167,6 @@ def seed_agenda(language="fr") -> AgendaIndexPage:
     return AgendaIndexPage.objects.get(
         locale__language_code=language, url_path__endswith="/agenda/"
     )
-
-
-def request_for(index, params=None, **extra):
-    return RequestFactory().get(index.url, params or {}, **extra)
-
-
-def body(view, request, index) -> bytes:
-    response = view(request, index)
-    assert response.status_code == 200
-    assert response.streaming  # never built whole in memory
-    return b"".join(response.streaming_content)
 
 
 def both_exports(index, request, language) -> tuple[tuple[bytes, bytes], tuple[bytes, bytes]]:
