@@ -60,7 +60,14 @@ def _set_organisers(page: EventPage, row: EventRow) -> bool:
     def key(actor_id, name, role):
         return (actor_id, "" if actor_id else name, role)
 
-    current = [key(o.actor_id, o.name, o.role) for o in page.organisers.all()]
+    # In the order the exports list them (sort_order, then creation): an
+    # event whose organisers share a sort_order (made outside the editor)
+    # reads back unchanged.
+    ordered = sorted(
+        page.organisers.all(),
+        key=lambda o: (o.sort_order is None, o.sort_order or 0, o.pk is None, o.pk or 0),
+    )
+    current = [key(o.actor_id, o.name, o.role) for o in ordered]
     wanted = [key(o["actor_id"], o["name"], o["role"]) for o in row.organisers]
     if current == wanted:
         return False

@@ -45,17 +45,19 @@ def make_event(agenda):
         fields.setdefault("title", "Forum")
         fields.setdefault("event_type", vocab.EventType.FORUM)
         event = EventPage(**fields)
-        for start_date, start_time, end_date, end_time in slots:
+        for position, (start_date, start_time, end_date, end_time) in enumerate(slots):
             event.slots.add(
                 EventSlot(
+                    sort_order=position,
                     start_date=start_date,
                     start_time=start_time,
                     end_date=end_date,
                     end_time=end_time,
                 )
             )
-        for organiser in organisers:
-            event.organisers.add(EventOrganiser(**organiser))
+        # Positions as the editor's inline panel gives them.
+        for position, organiser in enumerate(organisers):
+            event.organisers.add(EventOrganiser(sort_order=position, **organiser))
         if themes:
             event.themes.add(*themes)
         agenda.add_child(instance=event)

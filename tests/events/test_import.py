@@ -22,7 +22,7 @@ from directory.models import ActorPage
 from events import vocab
 from events.admin_views import SESSION_KEY
 from events.imports import MAX_OCCURRENCES, apply_plan, parse_file
-from events.models import AgendaIndexPage, EventPage, paris
+from events.models import AgendaIndexPage, EventOrganiser, EventPage, paris
 from home.models import Theme
 from home.roles import EDITORS
 
@@ -192,6 +192,27 @@ def test_the_csv_export_reimports_without_duplicates(client, agenda, other_agend
         "Webinaire import": "unchanged",
     }
     assert len(events_in(other_agenda)) == 2
+
+
+def test_organisers_sharing_a_position_read_back_unchanged(client, agenda, events):
+    """Organisers added outside the editor may share a position; the export
+    lists them by creation, and the latest revision may hold them in
+    another order: the re-import still finds nothing to change."""
+    forum = events["forum"]
+    EventOrganiser.objects.filter(event=forum).update(sort_order=0)
+    draft = forum.get_latest_revision_as_object()
+    tied = sorted(draft.organisers.all(), key=lambda o: o.pk, reverse=True)
+    for organiser in tied:
+        organiser.sort_order = 0
+    draft.organisers = tied
+    draft.save_revision()
+    content = export(client, agenda, "csv")
+    revisions = Revision.objects.count()
+
+    report = apply_plan(parse_file(content, agenda, name="agenda.csv"), agenda)
+
+    assert results(report)["Forum nécESSaire import"] == "unchanged"
+    assert Revision.objects.count() == revisions
 
 
 def test_the_ical_feed_reimports_without_duplicates(client, agenda, other_agenda, events):
