@@ -2,9 +2,12 @@
 iCalendar) all read `CallFilterSet(request.GET, scope=index_page)`.
 
 The status is derived, computed in SQL from the dates and `now` at request
-time (`CallForProjectsPage.objects.with_status(now)`): no selection, status or
-count is cached, so a listing never shows a call as open after its deadline.
-Only the organisers offered by the form are cached (per content version).
+time (`CallForProjectsPage.objects.with_status(now)`). The counts and the
+index's pages are kept per content version (`CALLS`) and time window
+(`cached(timed=True)`: until the next instant any call's status may change,
+home/page_cache.py `time_window`), so a listing never shows a call as open
+after its deadline. The organisers offered by the form and the text query's
+ranked matches are kept per content version.
 
 The status is the listing's partition (in progress / archive) and is applied
 last, after the text query: the status facet and the archive's years count
@@ -103,6 +106,7 @@ class CallFilterSet(ListingFilterSet):
     )
 
     ordering = DEFAULT_ORDER
+    cache = CALLS
     truncated_notice = gettext_lazy(
         "Plus de %(limit)s appels correspondent à votre recherche : seuls les "
         "%(limit)s plus pertinents sont retenus. Précisez-la ou ajoutez un filtre."
@@ -171,9 +175,14 @@ class CallFilterSet(ListingFilterSet):
     def counts(self) -> list[tuple]:
         """(status, type, région, archive year, count) over the selection
         whatever its status: one GROUP BY gives the facets, the total and the
-        archive's years (None for the calls not finished)."""
+        archive's years (None for the calls not finished). Kept per
+        selection and time window (no status changes before it ends)."""
         fields = ("status_now", "call_type", "region", "year")
-        return self.count_by(*fields, queryset=self.without("status").with_archive_year())
+        return self.cached(
+            "counts",
+            lambda: self.count_by(*fields, queryset=self.without("status").with_archive_year()),
+            timed=True,
+        )
 
     @cached_property
     def total(self) -> int:

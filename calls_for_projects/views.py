@@ -13,17 +13,21 @@ serves "open" after a deadline either.
 from __future__ import annotations
 
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from home import http
 from home.listing import with_query
 
 from . import status as st
 from . import vocab
-from .cards import render_cards
+from .cards import call_rows, read_rows, render_cards
 from .filters import CallFilterSet
 from .models import CALLS
+
+FACETS_TEMPLATE = "includes/listing/facets.html"
 
 
 def set_cache_lifetime(request, response, calls, now):
@@ -55,9 +59,9 @@ def listing_context(request, page, listing) -> dict:
     return context
 
 
-def render_listing(request, template, context, listing, queryset, total=None):
-    """The page of `queryset`'s cards asked for, in `template`."""
-    results, page_range = listing.paginate(queryset.defer_streamfields(), total=total)
+def render_listing(request, template, context, listing, results, page_range):
+    """The page of cards `results` holds (calls or `CallRow`s), in
+    `template`."""
     cards = render_cards(results.object_list, listing.now, request)
     context.update(results=results, page_range=page_range, cards=cards)
     response = TemplateResponse(request, template, context)
@@ -65,20 +69,36 @@ def render_listing(request, template, context, listing, queryset, total=None):
 
 
 def calls_index(request, page):
+    """The listing. Its counts and each page's rows are kept per selection
+    and time window (`ListingFilterSet.cached(timed=True)`): nothing a
+    status depends on changes before the window ends, and a content change
+    renews the calls' version. The queryset is built only when they are
+    missing."""
     listing = CallFilterSet(request.GET, scope=page)
     context = listing_context(request, page, listing)
+    results, page_range = listing.paginate_kept(
+        lambda: listing.qs.defer_streamfields(), read_rows, listing.total
+    )
+    results.object_list = call_rows(results.object_list)
     context.update(
-        form=listing.display_form(),
+        # Built only when the cached form fragment has to be rendered again.
+        form=SimpleLazyObject(listing.display_form),
         chips=listing.chips,
-        facets=listing.facets,
+        facets=SimpleLazyObject(lambda: listing.facets),
+        # Kept per selection and time window, like the counts they show.
+        facets_html=listing.kept_html(
+            request,
+            "facets",
+            lambda: render_to_string(FACETS_TEMPLATE, {"facets": listing.facets}),
+            timed=True,
+        ),
         showing_current=listing.showing_current,
         # The filter form holds no status nor count: its HTML is cached per
         # content version and set of valid parameters.
         form_cache_key=CALLS.key("form", listing.filters_key),
     )
     template = "calls_for_projects/calls_index_page.html"
-    # Counted by the facets' GROUP BY: the paginator does not count again.
-    return render_listing(request, template, context, listing, listing.qs, listing.total)
+    return render_listing(request, template, context, listing, results, page_range)
 
 
 def calls_archive(request, page, year: int | None = None):
@@ -94,7 +114,8 @@ def calls_archive(request, page, year: int | None = None):
         response = TemplateResponse(request, template, context)
         return set_cache_lifetime(request, response, [], listing.now)
     calls = listing.without("status").archived_in(year, listing.now).in_default_order()
-    return render_listing(request, template, context, listing, calls)
+    results, page_range = listing.paginate(calls.defer_streamfields())
+    return render_listing(request, template, context, listing, results, page_range)
 
 
 def call_page(request, call):

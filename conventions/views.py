@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -17,6 +18,8 @@ from .filters import CONVENTIONS, ConventionFilterSet
 from .models import ConventionPartner
 
 EXPORT_CHUNK_SIZE = 500
+# A page of the listing's cards (kept per day: their status is today's).
+CARDS_TEMPLATE = "conventions/_convention_cards.html"
 
 
 def attach_partner_names(conventions) -> list:
@@ -39,12 +42,20 @@ def attach_partner_names(conventions) -> list:
 
 
 def convention_index(request, page):
+    """The listing. Its total is kept per selection and time window, the
+    cards' HTML per content version, selection, sort, page and day (their
+    status is today's), both read with the page's other cached values: the
+    page's conventions are read (with their authority's name, one join, and
+    their partners' names, one query) only when the cards are missing."""
     listing = ConventionFilterSet(request.GET, scope=page)
-    # Counted on the filtered set as it is, the cards read with their
-    # authority's name (one join).
     cards = listing.qs.defer_streamfields().annotate(authority_title=F("authority__title"))
     results, page_range = listing.paginate(cards, total=listing.total)
-    results.object_list = attach_partner_names(results.object_list)
+    today = listing.today
+
+    def render_cards():
+        context = {"conventions": attach_partner_names(results.object_list), "today": today}
+        return render_to_string(CARDS_TEMPLATE, {**context, "request": request})
+
     base = page.get_url(request)
     status_facet = listing.status_facet
     context = page.get_context(request)
@@ -55,8 +66,9 @@ def convention_index(request, page):
         results=results,
         page_range=page_range,
         facets=[status_facet] if status_facet.items else [],
-        today=listing.today,
+        today=today,
         form_cache_key=CONVENTIONS.key("form", listing.filters_key),
+        cards=listing.kept_html(request, "page", render_cards, results.number, today.isoformat()),
         csv_url=with_query(base + page.reverse_subpage("export_csv"), listing.querystring()),
         scdl_columns=[(column, scdl.COLUMN_HELP[column]) for column in scdl.SCDL_COLUMNS],
         scdl_version=scdl.SCDL_VERSION,

@@ -25,7 +25,7 @@ from home.exports import JSON_CONTENT_TYPE, descendant_urls, export_response, js
 from home.listing import with_query
 
 from .csv.export import DIRECTORY_CSV, actor_rows
-from .filters import DIRECTORY, DirectoryFilterSet
+from .filters import DirectoryFilterSet
 from .kinds import KIND_LABELS
 
 MAP_LIST_PER_PAGE = 100
@@ -62,11 +62,9 @@ def directory_index(request, page):
     # The facets are computed when the template renders them, i.e. only when
     # its cached fragment (the form, the toolbar, the cards and the facets of
     # a filter set, sort and page, per content version) is missing.
-    sort = listing.params.get("sort", "")
-    key = [DIRECTORY.version(), listing.filters_key, sort, context["results"].number]
     context.update(
         facets=SimpleLazyObject(lambda: listing.facets),
-        listing_cache_key=":".join(map(str, key)),
+        listing_cache_key=listing.page_key(request, context["results"].number),
     )
     return TemplateResponse(request, "directory/directory_index_page.html", context)
 

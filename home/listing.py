@@ -56,11 +56,13 @@ from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from home.cache import PAGE_TREE, VersionedCache, digest
 from home.forms import QueryField, clean_query_text
+from home.http import site_key
+from home.page_cache import time_window
 from home.search import (
     SearchUnavailable,
     ranked_ids,
@@ -302,6 +304,28 @@ class CountedQuerySet:
         return self.queryset[key]
 
 
+class KeptSlices:
+    """A selection as the paginator reads it, its length known (no count
+    query): each slice it asks for is `fetch(slice)`, which keeps it where
+    the caller chooses (a listing's pages, the site search's ranked keys)."""
+
+    ordered = True
+
+    def __init__(self, total: int, fetch):
+        self.total, self.fetch = total, fetch
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        return self.fetch(key)
+
+
 def shown_value(value) -> str:
     """A rejected value, safe and short enough to quote in a notice."""
     return Truncator(clean_query_text(str(value))).chars(40)
@@ -418,27 +442,41 @@ class ListingFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, scope=None, now=None):
         self.scope = scope
         self.now = now or timezone.now()
-        if queryset is None and scope is not None:
-            queryset = self.base_queryset(scope)
-        if queryset is None:
-            queryset = self._meta.model._default_manager.all()
         # What django-filter's __init__ does, with a shallow copy of each
         # filter instead of a deep one (choices and lazy labels included).
+        # The scope's queryset is built when first read (`queryset`): a
+        # page whose values all come from the cache builds none.
         self.is_bound = True
         self.data = data if data is not None else {}
-        self.queryset = queryset
+        self._queryset = queryset
         self.request = request
         self.form_prefix = None
         self.filters = {}
+        model = queryset.model if queryset is not None else self._meta.model
         for name in self.filter_names():
             base = self.base_filters[name]
             filter_ = copy.copy(base)
             filter_.extra = dict(base.extra)
-            filter_.model = queryset.model
+            filter_.model = model
             filter_.parent = self
             if base.method is not None:
                 filter_.method = base.method  # a FilterMethod bound to this copy
             self.filters[name] = filter_
+
+    @property
+    def queryset(self):
+        """What the listing selects from: the queryset given, else the
+        scope's `base_queryset`, else every item of the model."""
+        if self._queryset is None:
+            if self.scope is not None:
+                self._queryset = self.base_queryset(self.scope)
+            else:
+                self._queryset = self._meta.model._default_manager.all()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, value):
+        self._queryset = value
 
     @classmethod
     def filter_names(cls) -> list[str]:
@@ -803,12 +841,30 @@ class ListingFilterSet(django_filters.FilterSet):
             )
         return chips
 
-    def cached(self, name: str, compute):
+    def cached(self, name: str, compute, *, timed: bool = False):
         """`compute()` for this selection, from the listing's versioned cache
-        (computed each time when the listing has none)."""
+        (computed each time when the listing has none).
+
+        `timed`: what `compute` returns also depends on the time (a call's
+        status, an event being past): it is kept only until the end of the
+        request's time window (home/page_cache.py `time_window`: the next
+        instant anything the pages derive from the time may change, the next
+        midnight at the latest), and not at all when that is under a second
+        away."""
         if self.cache is None:
             return compute()
-        return self.cache.get_or_set(f"{name}:{self.filters_key}", compute)
+        if not timed:
+            return self.cache.get_or_set(f"{name}:{self.filters_key}", compute)
+        seconds = int((self.window_end - self.now).total_seconds())
+        if seconds < 1:
+            return compute()
+        key = f"{name}:{self.filters_key}:{self.window_end.isoformat()}"
+        return self.cache.get_or_set(key, compute, timeout=seconds)
+
+    @cached_property
+    def window_end(self):
+        """The end of the time window of the listing's instant (`cached`)."""
+        return time_window(self.now)
 
     def count_by(self, *fields, queryset=None, cache_as: str | None = None) -> list[tuple]:
         """(value of each field..., count) rows over the selection (or
@@ -848,7 +904,30 @@ class ListingFilterSet(django_filters.FilterSet):
 
     @cached_property
     def total(self) -> int:
-        return self.qs.count()
+        """How many items the selection holds (kept per selection and time
+        window when the listing has a cache)."""
+        return self.cached("total", lambda: self.qs.count(), timed=True)
+
+    def _html_name(self, request, name: str, extra) -> str:
+        """HTML the listing shows, named for a cache: `name`, the request's
+        site (its links), its language, the sort asked for (its links carry
+        it) and `extra` (anything else it depends on: a page's number, the
+        day its statuses are for...)."""
+        sort = self.params.get("sort", "") or "-"
+        return ":".join(map(str, [name, site_key(request), get_language() or "-", sort, *extra]))
+
+    def page_key(self, request, number: int, *extra) -> str:
+        """A template fragment's key for a page of the results: the
+        content's version, the selection and the page."""
+        page = self._html_name(request, "page", (number, *extra))
+        return ":".join([self.cache.version(), self.filters_key, page])
+
+    def kept_html(self, request, name: str, render, *extra, timed: bool = False) -> str:
+        """`render()`, HTML the listing shows (a page of its cards, its
+        facets...), kept under the content's version per selection and
+        `_html_name` (and time window if `timed`, see `cached`): read with
+        the page's other cached values, in the same round trip."""
+        return self.cached(self._html_name(request, name, extra), render, timed=timed)
 
     def paginate(self, queryset=None, per_page=None, total=None):
         """The page of results asked for and its elided range; a notice when
@@ -860,6 +939,22 @@ class ListingFilterSet(django_filters.FilterSet):
         page, page_range = paginate(queryset, self.page_number, per_page or self.per_page)
         self.note_page_shown(page.number)
         return page, page_range
+
+    def paginate_kept(self, source, read, total: int, per_page=None):
+        """`paginate` for a listing whose total is known and whose pages are
+        kept (`cached(timed=True)`, per selection, sort and time window):
+        `source()` builds the ordered queryset, only when the page asked for
+        is not kept; `read(queryset_slice)` turns a page of it into plain,
+        picklable rows, which become the page's `object_list`."""
+        per_page = per_page or self.per_page
+        name = f"rows:{self.sort_code or '-'}:{per_page}"
+        results = KeptSlices(
+            total,
+            lambda key: self.cached(
+                f"{name}:{key.start}:{key.stop}", lambda: read(source()[key]), timed=True
+            ),
+        )
+        return self.paginate(results, per_page=per_page)
 
     def note_page_shown(self, number: int) -> None:
         """A notice when the page shown is not the one asked for (for a

@@ -24,7 +24,7 @@ from wagtail.models import Locale, Page
 from .cache import CONTENT, digest
 from .cache_backends import cache_is_down
 from .forms import SearchForm
-from .listing import ChoiceFilter, ListingFilterSet, paginate
+from .listing import ChoiceFilter, KeptSlices, ListingFilterSet, paginate
 from .models import Theme
 from .page_cache import time_window
 from .registry import HIDDEN_PAGES
@@ -112,31 +112,21 @@ class _Hit:
         self.pk = pk
 
 
-class KeptResults:
-    """A search's results as the paginator reads them, their total known: each
-    slice's keys kept under `name` in the content's cache, for `timeout`
-    seconds at most (home/cache.py: renewed by any change of a page)."""
+def kept_results(results, total: int, name: str, timeout: int) -> KeptSlices:
+    """A search's results as the paginator reads them, their total known:
+    each slice's keys kept under `name` in the content's cache, for
+    `timeout` seconds at most (home/cache.py: renewed by any change of a
+    page)."""
 
-    ordered = True
-
-    def __init__(self, results, total: int, name: str, timeout: int):
-        self.results, self.total, self.name, self.timeout = results, total, name, timeout
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, key):
-        if not isinstance(key, slice):
-            return self[key : key + 1][0]
+    def fetch(key):
         ids = CONTENT.get_or_set(
-            f"{self.name}:{key.start}:{key.stop}",
-            lambda: list(ranked_ids(self.results[key])),
-            timeout=self.timeout,
+            f"{name}:{key.start}:{key.stop}",
+            lambda: list(ranked_ids(results[key])),
+            timeout=timeout,
         )
         return [_Hit(pk) for pk in ids]
+
+    return KeptSlices(total, fetch)
 
 
 def _search_results(query: str, filters: SearchFilters) -> dict:
@@ -165,7 +155,7 @@ def _search_results(query: str, filters: SearchFilters) -> dict:
     shown, total = results, None
     if kept:
         total = sum(row.count for row in type_counts)
-        shown = KeptResults(results, total, f"{name}:all", seconds)
+        shown = kept_results(results, total, f"{name}:all", seconds)
     type_code = filters.params.get("type")
     if type_code:
         row = next((row for row in type_counts if row.code == type_code), None)
@@ -176,7 +166,7 @@ def _search_results(query: str, filters: SearchFilters) -> dict:
             shown = search_pages(query, pages.filter(content_type_id=row.content_type_id))
             total = row.count
             if kept:
-                shown = KeptResults(shown, total, f"{name}:{row.content_type_id}", seconds)
+                shown = kept_results(shown, total, f"{name}:{row.content_type_id}", seconds)
     # A page number past the end shows the last page, with a notice.
     page, elided = filters.paginate(shown, per_page=settings.SEARCH_RESULTS_PER_PAGE, total=total)
     # The results of this page, fetched now rather than when the template reads them.

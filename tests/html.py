@@ -65,3 +65,8 @@ def facets(html) -> dict[str, dict[str, int]]:
 def texts(html, selector: str) -> list[str]:
     """The text of every element matching a CSS selector (card titles...)."""
     return [_text(node) for node in soup(html).select(selector)]
+
+
+def links(html, selector: str) -> list[str]:
+    """The address of every link matching a CSS selector (cards' links...)."""
+    return [node["href"] for node in soup(html).select(selector)]

@@ -22,7 +22,7 @@ from calls_for_projects.models import (
 )
 from directory.factories import ActorPageFactory, DirectoryIndexPageFactory
 from home.models import PageTheme, Theme
-from tests.html import breadcrumb, facets, notices
+from tests.html import breadcrumb, facets, notices, texts
 
 pytestmark = pytest.mark.django_db
 PER_PAGE = CallFilterSet.per_page
@@ -157,7 +157,8 @@ def listing(client, url, **params):
 
 
 def titles(response):
-    return [call.title for call in response.context["results"].object_list]
+    """The cards' titles, in the order the page shows them."""
+    return texts(response, ".call-list .card__title")
 
 
 CURRENT_ORDER = [
@@ -812,3 +813,25 @@ def test_index_query_count_does_not_grow_with_calls(
     add(3, 45)
     many = counts()
     assert many == few, debug_queries(client, index.url)
+
+
+def test_a_listing_asked_again_reads_no_call(client, index, calls):
+    """Its counts and its page of cards are kept per selection and time
+    window: a second request selects nothing from the calls (the first
+    does), and a publication shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def calls_read(params):
+        with CaptureQueriesContext(connection) as captured:
+            response = listing(client, index.url, **params)
+        sql = [q["sql"] for q in captured.captured_queries]
+        return response, [q for q in sql if "calls_for_projects_callforprojectspage" in q]
+
+    for params in ({}, {"status": "tous", "page": "1"}, {"type": "aap"}):
+        first, read = calls_read(params)
+        assert read, params
+        again, read = calls_read(params)
+        assert read == [] and titles(again) == titles(first), params
+    add_call(index, title="Appel publié entre-temps", deadline=timezone.now() + timedelta(days=30))
+    assert "Appel publié entre-temps" in titles(calls_read({})[0])

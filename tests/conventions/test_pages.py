@@ -5,8 +5,9 @@ a fixed number of queries whatever the number of conventions."""
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
@@ -23,7 +24,7 @@ from conventions.models import (
 from conventions.scdl import SCDL_COLUMNS
 from directory.factories import ActorPageFactory, DirectoryIndexPageFactory
 from home.models import HomePage, PageTheme, StandardPage, Theme
-from tests.html import facets
+from tests.html import facets, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,8 @@ def conventions(index, actors, theme):
 
 
 def titles(response):
-    return [c.title for c in response.context["results"].object_list]
+    """The cards' titles, in the order the page shows them."""
+    return texts(response, ".convention-list .card__title")
 
 
 def notices(response):
@@ -665,3 +667,55 @@ def test_cached_filter_choices_follow_publication(client, index, actors, convent
     assert "cooperative-wombat" not in dict(again.fields["partner"].choices)
     assert 'value="cooperative-wombat"' not in response.text
     assert "2021" not in dict(again.fields["year"].choices)
+
+
+def test_cards_show_each_day_s_status_and_follow_publication(client, index, monkeypatch):
+    """The cards' HTML is kept (per content version, selection, page and
+    day): the status on a card is the day's, and an edit shows at once."""
+    from django.utils import timezone
+
+    noon = timezone.make_aware(datetime(2026, 6, 10, 12, 0), ZoneInfo("Europe/Paris"))
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    page = add_convention(
+        index,
+        title="Convention Kappa à échéance",
+        decision_date=date(2025, 12, 1),
+        signature_date=date(2026, 1, 1),
+        end_date=date(2026, 6, 10),
+    )
+
+    def card():
+        response = client.get(index.url, {"status": ""})
+        assert response.status_code == 200
+        shown = zip(
+            texts(response, ".convention-list .card__title"),
+            texts(response, ".convention-list .convention-status"),
+            strict=True,
+        )
+        return list(shown)
+
+    assert card() == [("Convention Kappa à échéance", "En vigueur")]
+    assert card() == [("Convention Kappa à échéance", "En vigueur")]  # kept, the same
+    monkeypatch.setattr(timezone, "now", lambda: noon + timedelta(hours=12))
+    assert card() == [("Convention Kappa à échéance", "Échue")]  # past midnight in Paris
+    page.title = "Convention Kappa renouvelée"
+    page.end_date = date(2027, 6, 10)
+    page.save_revision().publish()
+    assert card() == [("Convention Kappa renouvelée", "En vigueur")]
+
+
+def test_a_listing_asked_again_reads_no_convention(client, index, conventions):
+    """Its total and its cards are kept: a second request selects nothing
+    from the conventions (the first reads them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def conventions_read():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(index.url, {"status": "en-vigueur"}).status_code == 200
+        return [
+            q["sql"] for q in captured.captured_queries if "conventions_conventionpage" in q["sql"]
+        ]
+
+    assert conventions_read()
+    assert conventions_read() == []
