@@ -25,7 +25,6 @@ from . import status as st
 from . import vocab
 from .cards import call_rows, read_rows, render_cards
 from .filters import CallFilterSet
-from .models import CALLS
 
 FACETS_TEMPLATE = "includes/listing/facets.html"
 
@@ -95,7 +94,7 @@ def calls_index(request, page):
         showing_current=listing.showing_current,
         # The filter form holds no status nor count: its HTML is cached per
         # content version and set of valid parameters.
-        form_cache_key=CALLS.key("form", listing.filters_key),
+        form_fragment=listing.fragment(request, "form"),
     )
     template = "calls_for_projects/calls_index_page.html"
     return render_listing(request, template, context, listing, results, page_range)

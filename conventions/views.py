@@ -14,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from home.listing import with_query
 
 from . import scdl
-from .filters import CONVENTIONS, ConventionFilterSet
+from .filters import ConventionFilterSet
 from .models import ConventionPartner
 
 EXPORT_CHUNK_SIZE = 500
@@ -67,7 +67,7 @@ def convention_index(request, page):
         page_range=page_range,
         facets=[status_facet] if status_facet.items else [],
         today=today,
-        form_cache_key=CONVENTIONS.key("form", listing.filters_key),
+        form_fragment=listing.fragment(request, "form"),
         cards=listing.kept_html(request, "page", render_cards, results.number, today.isoformat()),
         csv_url=with_query(base + page.reverse_subpage("export_csv"), listing.querystring()),
         scdl_columns=[(column, scdl.COLUMN_HELP[column]) for column in scdl.SCDL_COLUMNS],

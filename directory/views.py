@@ -64,7 +64,7 @@ def directory_index(request, page):
     # a filter set, sort and page, per content version) is missing.
     context.update(
         facets=SimpleLazyObject(lambda: listing.facets),
-        listing_cache_key=listing.page_key(request, context["results"].number),
+        listing_fragment=listing.fragment(request, "listing"),
     )
     return TemplateResponse(request, "directory/directory_index_page.html", context)
 

@@ -134,7 +134,7 @@ def listing_context(request, page, listing) -> dict:
         map_tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         # The filter form holds no time-dependent value: its HTML is cached
         # per content version and set of valid parameters.
-        form_cache_key=EVENTS.key("form", listing.filters_key),
+        form_fragment=listing.fragment(request, "form"),
         **{
             f"{name}_url": with_query(base + page.reverse_subpage(name), query)
             for name in ("rss", "atom", "ical", "csv", "json")

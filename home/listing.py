@@ -326,6 +326,22 @@ class KeptSlices:
         return self.fetch(key)
 
 
+@dataclass(frozen=True)
+class KeptFragment:
+    """A part of a listing's template (its filter form, its results...),
+    rendered once per selection, site, language, sort, `name` and the tag's
+    extra values, then read with the page's other cached values
+    (`ListingFilterSet.kept_html`): `{% kept fragment extra... %}`."""
+
+    listing: ListingFilterSet
+    request: object
+    name: str
+    timed: bool = False
+
+    def get_or_render(self, render, *extra) -> str:
+        return self.listing.kept_html(self.request, self.name, render, *extra, timed=self.timed)
+
+
 def shown_value(value) -> str:
     """A rejected value, safe and short enough to quote in a notice."""
     return Truncator(clean_query_text(str(value))).chars(40)
@@ -916,18 +932,17 @@ class ListingFilterSet(django_filters.FilterSet):
         sort = self.params.get("sort", "") or "-"
         return ":".join(map(str, [name, site_key(request), get_language() or "-", sort, *extra]))
 
-    def page_key(self, request, number: int, *extra) -> str:
-        """A template fragment's key for a page of the results: the
-        content's version, the selection and the page."""
-        page = self._html_name(request, "page", (number, *extra))
-        return ":".join([self.cache.version(), self.filters_key, page])
-
     def kept_html(self, request, name: str, render, *extra, timed: bool = False) -> str:
         """`render()`, HTML the listing shows (a page of its cards, its
         facets...), kept under the content's version per selection and
         `_html_name` (and time window if `timed`, see `cached`): read with
         the page's other cached values, in the same round trip."""
         return self.cached(self._html_name(request, name, extra), render, timed=timed)
+
+    def fragment(self, request, name: str, *, timed: bool = False) -> KeptFragment:
+        """A part of the listing's template kept like `kept_html`, for
+        `{% kept fragment extra... %}…{% endkept %}` (site_tags.py)."""
+        return KeptFragment(self, request, name, timed)
 
     def paginate(self, queryset=None, per_page=None, total=None):
         """The page of results asked for and its elided range; a notice when

@@ -384,3 +384,29 @@ def french_spacing(value, autoescape=True):
     Escapes the value first unless it is already safe HTML."""
     text = conditional_escape(value) if autoescape else str(value)
     return mark_safe(_french_spacing(str(text)))  # noqa: S308 - escaped above
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, fragment, extra):
+        self.nodelist, self.fragment, self.extra = nodelist, fragment, extra
+
+    def render(self, context):
+        fragment = self.fragment.resolve(context)
+        extra = [value.resolve(context) for value in self.extra]
+        return fragment.get_or_render(lambda: self.nodelist.render(context), *extra)
+
+
+@register.tag("kept")
+def kept(parser, token):
+    """`{% kept fragment extra... %}…{% endkept %}`: the content rendered once
+    per `fragment` (a listing's `KeptFragment`: its selection, site,
+    language, sort and name) and extra values, under the listing's versioned
+    cache, read with the page's other cached values in one round trip."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% kept %} needs a fragment: {% kept fragment %}")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )
