@@ -10,6 +10,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -21,7 +22,9 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.admin_forms import BaseSnippetForm
 from home.blocks import KeyFigureBlock
+from home.cache import CONTENT
 from home.fields import LeanStreamField
+from home.http import site_key
 from home.models import BasePage, IndexPage, LinkedDocument
 from home.models.index import view_route
 
@@ -395,6 +398,12 @@ class ActorPage(PlaceMixin, BasePage):  # noqa: DJ008 - Page gives __str__ (the 
 
         context = super().get_context(request, *args, **kwargs)
         context.update(section_context(ACTOR_SECTIONS, self, request))
+        # The fiche's own content, kept as HTML per content version, page,
+        # site and language (templates/directory/actor_page.html); a
+        # preview (a draft, a revision) is rendered each time.
+        if not getattr(request, "is_preview", False):
+            name = f"fiche:{self.pk}:{site_key(request)}:{get_language() or '-'}"
+            context["fiche_fragment"] = CONTENT.fragment(name)
         return context
 
     @property

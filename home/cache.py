@@ -58,6 +58,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -188,7 +190,28 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class KeptFragment:
+    """A part of a template kept as HTML: `{% kept fragment extra... %}…
+    {% endkept %}` (home/templatetags/site_tags.py) renders its content once
+    per `name` and extra values, then reads it with the request's other
+    cached values (one round trip). `keep(name, render)` keeps it (a
+    versioned cache; `name` holds whatever else the HTML depends on: site,
+    language, a listing's selection...)."""
+
+    keep: Callable[[str, Callable[[], str]], str]
+    name: str
+
+    def get_or_render(self, render, *extra) -> str:
+        return self.keep(":".join(map(str, [self.name, *extra])), render)
+
+
 class VersionedCache:
+    def fragment(self, name: str) -> KeptFragment:
+        """A template fragment kept under this cache's version (`name`: what
+        the HTML depends on besides the content)."""
+        return KeptFragment(self.get_or_set, name)
+
     def __init__(self, namespace: str, timeout: int = DEFAULT_TIMEOUT, invalidated_by=()):
         if namespace in _registry:
             raise ValueError(f"A versioned cache named {namespace!r} already exists.")

@@ -59,7 +59,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from home.cache import PAGE_TREE, VersionedCache, digest
+from home.cache import PAGE_TREE, KeptFragment, VersionedCache, digest
 from home.forms import QueryField, clean_query_text
 from home.http import site_key
 from home.page_cache import time_window
@@ -324,22 +324,6 @@ class KeptSlices:
         if not isinstance(key, slice):
             return self[key : key + 1][0]
         return self.fetch(key)
-
-
-@dataclass(frozen=True)
-class KeptFragment:
-    """A part of a listing's template (its filter form, its results...),
-    rendered once per selection, site, language, sort, `name` and the tag's
-    extra values, then read with the page's other cached values
-    (`ListingFilterSet.kept_html`): `{% kept fragment extra... %}`."""
-
-    listing: ListingFilterSet
-    request: object
-    name: str
-    timed: bool = False
-
-    def get_or_render(self, render, *extra) -> str:
-        return self.listing.kept_html(self.request, self.name, render, *extra, timed=self.timed)
 
 
 def shown_value(value) -> str:
@@ -941,8 +925,12 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def fragment(self, request, name: str, *, timed: bool = False) -> KeptFragment:
         """A part of the listing's template kept like `kept_html`, for
-        `{% kept fragment extra... %}…{% endkept %}` (site_tags.py)."""
-        return KeptFragment(self, request, name, timed)
+        `{% kept fragment extra... %}…{% endkept %}` (home/cache.py)."""
+
+        def keep(full_name, render):
+            return self.cached(full_name, render, timed=timed)
+
+        return KeptFragment(keep, self._html_name(request, name, ()))
 
     def paginate(self, queryset=None, per_page=None, total=None):
         """The page of results asked for and its elided range; a notice when

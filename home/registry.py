@@ -15,8 +15,9 @@ An app registers, in its `AppConfig.ready()`:
 
     HOME_SECTIONS.register("calls", open_calls, order=10)
 
-The page renders each non-empty section with `{% include section.template
-with section=section %}`, in `order` (then key). A section may name the
+The page renders each non-empty section with `{% kept section.fragment %}{%
+include section.template with section=section %}{% endkept %}`, in `order`
+(then key). A section may name the
 stylesheets it needs (`"stylesheets": ["css/calls.css"]`); the page links each
 once.
 
@@ -25,7 +26,8 @@ its context is kept in the content's versioned cache (home/cache.py
 `CONTENT`: renewed by any change of what a page can show), per page,
 language and site, until the next instant anything the pages derive from
 the time may change (home/page_cache.py `PAGE_EXPIRY`: a call's status, a
-slot's end, midnight). Its `now`, when it has one, is the request's. The
+slot's end, midnight). Its `now`, when it has one, is the request's; without
+one, its HTML is kept the same way (`section.fragment`). The
 sections of a fiche and of the home page read several tables each; cached,
 a page without the full-page cache (a logged-in editor, a form, a query
 string never seen) costs its own rows only. A section that depends on who
@@ -37,6 +39,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from home.cache import KeptFragment
 
 SectionFunc = Callable[[Any, Any], "dict[str, Any] | None"]
 
@@ -82,7 +86,9 @@ class SectionRegistry:
     def _cached_context(self, section: Section, subject, request, window):
         """`section`'s context for `subject`, kept until the content changes
         or the time `window` (now, its end) ends; computed when the window
-        is too short to keep anything (less than a second)."""
+        is too short to keep anything (less than a second). Its HTML is kept
+        the same way (`fragment`, for `{% kept section.fragment %}`) unless
+        it shows the request's `now` (a time left changes within a window)."""
         from django.utils.translation import get_language
 
         from home.cache import CONTENT
@@ -96,12 +102,17 @@ class SectionRegistry:
             f"section:{self.name}:{section.key}:{subject.pk}:{get_language() or '-'}:"
             f"{site_key(request)}:{until.isoformat()}"
         )
-        context = CONTENT.get_or_set(
-            name, lambda: section.func(subject, request), timeout=min(CONTENT.timeout, seconds)
-        )
-        if context and "now" in context:
-            context = {**context, "now": now}
-        return context
+        timeout = min(CONTENT.timeout, seconds)
+        context = CONTENT.get_or_set(name, lambda: section.func(subject, request), timeout=timeout)
+        if not context:
+            return context
+        if "now" in context:
+            return {**context, "now": now}
+
+        def keep(html_name, render):
+            return CONTENT.get_or_set(html_name, render, timeout=timeout)
+
+        return {**context, "fragment": KeptFragment(keep, f"{name}:html")}
 
 
 def _time_window():

@@ -392,6 +392,8 @@ class KeptNode(template.Node):
 
     def render(self, context):
         fragment = self.fragment.resolve(context)
+        if not fragment:  # nothing to keep it in (a preview): rendered each time
+            return self.nodelist.render(context)
         extra = [value.resolve(context) for value in self.extra]
         return fragment.get_or_render(lambda: self.nodelist.render(context), *extra)
 
@@ -399,9 +401,9 @@ class KeptNode(template.Node):
 @register.tag("kept")
 def kept(parser, token):
     """`{% kept fragment extra... %}…{% endkept %}`: the content rendered once
-    per `fragment` (a listing's `KeptFragment`: its selection, site,
-    language, sort and name) and extra values, under the listing's versioned
-    cache, read with the page's other cached values in one round trip."""
+    per `fragment` (a `home.cache.KeptFragment`: a listing's, a page's) and
+    extra values, read with the page's other cached values in one round
+    trip. An empty `fragment` (a preview) renders the content each time."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% kept %} needs a fragment: {% kept fragment %}")
