@@ -53,6 +53,7 @@ from home.exports import number_or_empty as _number
 from home.exports import one_line as _text
 
 from .actes import matiere_name
+from .models import budget_year_validator, prefecture_id_validator
 
 SCDL_SCHEMA = "scdl/deliberations"
 SCDL_VERSION = "2.1.5"
@@ -143,28 +144,43 @@ def deliberation_documents(convention_ids, request=None) -> dict[int, str]:
     return urls
 
 
+def _matching(value, validator) -> str:
+    """`value` when the editors' validator accepts it, else empty: a value
+    stored another way (a script, an old import) never reaches the file
+    unchecked (a spreadsheet formula, a line the schema rejects)."""
+    value = value or ""
+    return value if validator.regex.fullmatch(value) else ""
+
+
+def _web_address(value) -> str:
+    """An http(s) address, else empty (same reason as `_matching`)."""
+    value = _text(value)
+    return value if value.lower().startswith(("https://", "http://")) else ""
+
+
 def convention_row(values: dict, document_url: str = "") -> dict[str, str]:
     """The SCDL line of one convention, from its `VALUE_FIELDS`. The address
     of the deliberation: its attached document, else the editor's address."""
     siret = (values["authority__siret"] or "").replace(" ", "")
+    matiere = matiere_name(values["matiere_code"])
     row = {
         "COLL_NOM": _text(values["authority__title"]),
         "COLL_SIRET": siret if _SIRET.match(siret) else "",
         "DELIB_ID": _text(values["deliberation_reference"]),
         "DELIB_DATE": _date(values["decision_date"]),
-        "DELIB_MATIERE_CODE": values["matiere_code"],
-        "DELIB_MATIERE_NOM": matiere_name(values["matiere_code"]),
+        "DELIB_MATIERE_CODE": values["matiere_code"] if matiere else "",
+        "DELIB_MATIERE_NOM": matiere,
         "DELIB_OBJET": _text(values["subject"]),
-        "BUDGET_ANNEE": values["budget_year"],
+        "BUDGET_ANNEE": _matching(values["budget_year"], budget_year_validator),
         "BUDGET_NOM": _text(values["budget_name"]),
-        "PREF_ID": values["prefecture_id"],
+        "PREF_ID": _matching(values["prefecture_id"], prefecture_id_validator),
         "PREF_DATE": _date(values["prefecture_date"]),
         "VOTE_EFFECTIF": _number(values["vote_members"]),
         "VOTE_REEL": _number(values["vote_actual"]),
         "VOTE_POUR": _number(values["vote_for"]),
         "VOTE_CONTRE": _number(values["vote_against"]),
         "VOTE_ABSTENTION": _number(values["vote_abstention"]),
-        "DELIB_URL": document_url or values["deliberation_url"],
+        "DELIB_URL": document_url or _web_address(values["deliberation_url"]),
     }
     for column in FREE_TEXT:
         row[column] = protect_cell(row[column])

@@ -331,3 +331,39 @@ def test_whole_export_queries_do_not_grow_with_conventions(
     assert count() == few
     exported, reference = both(index, request_for(index, {"q": WORD}), "fr")
     assert exported == reference
+
+
+def test_stored_values_the_editor_would_refuse_leave_their_cell_empty(deliberations):
+    """Codes and addresses written around the editor (a script, an old
+    import) reach the file only when the editor's rules accept them: never
+    a spreadsheet formula, never a line the SCDL schema rejects."""
+    from conventions.models import ConventionPage
+
+    documented, plain = deliberations[0], deliberations[1]
+    ConventionPage.objects.filter(pk=documented.pk).update(
+        budget_year="2021/2022", prefecture_id="SPREF0921", matiere_code="7.5"
+    )
+    ConventionPage.objects.filter(pk=plain.pk).update(
+        budget_year="=1+1",
+        prefecture_id='=HYPERLINK("https://pirate.example")',
+        matiere_code="@SUM(1)",
+        deliberation_url="javascript:alert(1)",
+    )
+    index = seed_index()
+    exported, _reference = both(index, request_for(index), "fr")
+    rows = {row["DELIB_OBJET"]: row for row in csv.DictReader(io.StringIO(exported.decode()))}
+    kept = rows["'-Objet sur deux lignes"]
+    assert (kept["BUDGET_ANNEE"], kept["PREF_ID"], kept["DELIB_MATIERE_CODE"]) == (
+        "2021/2022",
+        "SPREF0921",
+        "7.5",
+    )
+    refused = rows["Objet simple"]
+    for column in (
+        "BUDGET_ANNEE",
+        "PREF_ID",
+        "DELIB_MATIERE_CODE",
+        "DELIB_MATIERE_NOM",
+        "DELIB_URL",
+    ):
+        assert refused[column] == "", column
