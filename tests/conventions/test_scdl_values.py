@@ -345,8 +345,8 @@ def test_stored_values_the_editor_would_refuse_leave_their_cell_empty(deliberati
     )
     ConventionPage.objects.filter(pk=plain.pk).update(
         budget_year="=1+1",
-        prefecture_id='=HYPERLINK("https://pirate.example")',
-        matiere_code="@SUM(1)",
+        prefecture_id="=A1+A2",  # within the columns' lengths (9, 9, 5)
+        matiere_code="@A1",
         deliberation_url="javascript:alert(1)",
     )
     index = seed_index()
