@@ -30,3 +30,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # (local-memory) cache here, as the query counts were pinned.
 PAGE_CACHE_ENABLED = False
 CACHE_VERSIONS = "cache"
+
+# The PostgreSQL test databases are thrown away after the run: their commits
+# (the seeded template, the transactional tests) need not wait for the disk.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
