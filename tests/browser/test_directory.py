@@ -147,6 +147,19 @@ SHOWN_TITLES = """names => {
 }"""
 
 
+# No pan under way, and the open popup where it was at the previous poll
+# (polled on each animation frame).
+MAP_AT_REST = """() => {
+    const popup = document.querySelector('#carte .leaflet-popup');
+    const moving = document.querySelector('#carte .leaflet-pan-anim');
+    const box = popup && popup.getBoundingClientRect();
+    const here = popup && !moving ? box.x + ',' + box.y : null;
+    const still = here !== null && window.lastPopupPlace === here;
+    window.lastPopupPlace = here;
+    return still;
+}"""
+
+
 def marker_titles(tab) -> set[str]:
     return set(
         tab.locator("#carte .leaflet-marker-icon[title]").evaluate_all(
@@ -188,7 +201,13 @@ def test_map_clusters_and_spreads_the_actors_of_one_point(live_site, browser, wi
     ]
     assert len({(round(box["x"]), round(box["y"])) for box in boxes}) == 6  # six places
     tab.locator('#carte .leaflet-marker-icon[title="Tuba Mulhouse"]').click()
-    tab.locator(".leaflet-popup-content a", has_text="Tuba Mulhouse").click()
+    link = tab.locator(".leaflet-popup-content a", has_text="Tuba Mulhouse")
+    assert link.get_attribute("href").endswith("/fr/annuaire/tuba-mulhouse/")
+    # The popup pans the map into view (Leaflet animates that pan even with
+    # reduced motion): the link is clicked once the map has come to rest, not
+    # while it still moves under the pointer.
+    tab.wait_for_function(MAP_AT_REST)
+    link.click()
     # The link leads to the fiche: its URL is what is checked, not its tiles' load.
     tab.wait_for_url(lambda url: url.endswith("/fr/annuaire/tuba-mulhouse/"), wait_until="commit")
     assert tab.url.endswith("/fr/annuaire/tuba-mulhouse/")
