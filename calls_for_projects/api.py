@@ -93,11 +93,6 @@ def prepare(queryset):
     )
 
 
-def window(now: dt.datetime) -> str:
-    # A status changes at a deadline or a date: answers are kept a minute.
-    return now.strftime("%Y%m%d%H%M")
-
-
 API_RESOURCES.register(
     ApiResource(
         "calls",
@@ -118,7 +113,7 @@ API_RESOURCES.register(
             "directory.ActorPage",
             "home.Theme",
         ],
-        window=window,
+        timed=True,
         examples={"status": "ouvert", "region": "44"},
         order=20,
     )

@@ -101,7 +101,7 @@ API_RESOURCES.register(
             "home.Theme",
         ],
         # A status changes with the Paris date.
-        window=lambda now: lifecycle.paris_today(now).isoformat(),
+        timed=True,
         order=40,
     )
 )

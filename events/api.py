@@ -19,7 +19,7 @@ from home.api.schemas import Area, PageItemOut, page_fields, territory
 
 from .announcement_filters import AnnouncementFilterSet
 from .filters import EventFilterSet
-from .models import EventOrganiser, time_window
+from .models import EventOrganiser
 
 
 class OrganiserOut(Schema):
@@ -162,7 +162,7 @@ API_RESOURCES.register(
             "directory.ActorPage",
             "home.Theme",
         ],
-        window=lambda now: time_window(now)[0],
+        timed=True,
         examples={"period": "cette-semaine"},
         order=60,
     )
@@ -189,7 +189,7 @@ API_RESOURCES.register(
             "home.Theme",
         ],
         # Expiry follows the Paris date.
-        window=lambda now: now.strftime("%Y%m%d%H"),
+        timed=True,
         order=70,
     )
 )

@@ -55,9 +55,10 @@ class ApiResource:
     prepare: Callable | None = None
     # Model labels whose changes renew the resource's version (its ETag).
     invalidated_by: list = field(default_factory=list)
-    # window(now) -> str: the time window in which a time-dependent
-    # selection (a call's status, an event's partition) cannot change.
-    window: Callable | None = None
+    # The selection depends on the time (a call's status, an event's
+    # partition, an expiry): its ETag also names the time window it was
+    # computed in (home/page_cache.py `time_window`, the listings' own).
+    timed: bool = False
     # Extra filter parameters' examples for the documentation: {name: value}.
     examples: dict = field(default_factory=dict)
     # The field a detail is looked up by besides the id.

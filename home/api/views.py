@@ -47,6 +47,7 @@ from home.listing import (
     shown_value,
 )
 from home.middleware import MAX_ID
+from home.page_cache import time_window
 from home.validation import CONTROL_CHARACTERS
 
 from .http import (
@@ -210,7 +211,7 @@ def last_modified(items):
 
 
 def etag_for(resource: ApiResource, request, *parts) -> str:
-    window = resource.window(timezone.now()) if resource.window else ""
+    window = time_window(timezone.now()).isoformat() if resource.timed else ""
     query = urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k)))
     versions = [resource.cache.version(), THEMES.version(), RESTRICTIONS.version()]
     return digest(":".join([FORMAT_VERSION, *versions, window, query, *map(str, parts)]))

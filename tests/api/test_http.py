@@ -1,8 +1,15 @@
 """What every endpoint shares: ETag/304, CORS, the rate limit, JSON errors
 on hostile input, the query count of a page."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
+
+from calls_for_projects.factories import CallForProjectsPageFactory
+from calls_for_projects.models import CallsIndexPage
+from tests.api.conftest import first_index
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +34,33 @@ def test_etag_changes_when_content_changes(api, examples):
     response = api(f"actors/{actor.pk}/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert response.json()["summary"] == "Nouveau résumé"
+
+
+def test_a_time_dependent_answer_is_not_revalidated_past_a_status_change(
+    api, examples, monkeypatch
+):
+    """A partner's copy of the open calls, revalidated with its ETag: still
+    valid a minute before a deadline, renewed a minute after it, when the
+    call is no longer open (the listings' time window, home/page_cache.py)."""
+    index = first_index(CallsIndexPage)
+    deadline = timezone.now() + timedelta(days=2)
+    call = CallForProjectsPageFactory(parent=index, title="Appel de l'ETag", deadline=deadline)
+    call.save_revision().publish()
+    path = "calls/?page_size=100"
+
+    def titles(response):
+        return [item["title"] for item in response.json()["results"]]
+
+    monkeypatch.setattr(timezone, "now", lambda: deadline - timedelta(minutes=2))
+    before = api(path)
+    assert "Appel de l'ETag" in titles(before)
+    monkeypatch.setattr(timezone, "now", lambda: deadline - timedelta(minutes=1))
+    assert api(path, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+
+    monkeypatch.setattr(timezone, "now", lambda: deadline + timedelta(minutes=1))
+    after = api(path, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert "Appel de l'ETag" not in titles(after)
 
 
 def test_cors_open_for_get_without_credentials(api, examples):
