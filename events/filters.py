@@ -25,7 +25,7 @@ from directory import geo
 from home.listing import ChoiceFilter, DateFilter, ListingFilterSet, usable
 
 from . import vocab
-from .models import EVENTS, EventOrganiser, EventPage, paris, time_window
+from .models import EVENTS, EventOrganiser, EventPage, paris
 
 # The organiser filter lists at most this many fiches (those linked to the
 # most events); a fiche linked to an event is still accepted from a link.
@@ -165,7 +165,8 @@ class EventFilterSet(ListingFilterSet):
     ]
 
     # Counts and pages are cached under the content's version and the time
-    # window (`window`).
+    # window (`cached(timed=True)`: until a slot ends, a call's status
+    # changes or midnight, home/page_cache.py `time_window`).
     cache = EVENTS
 
     class Meta:
@@ -297,13 +298,7 @@ class EventFilterSet(ListingFilterSet):
         selection = (
             self.filter_queryset(self.queryset.all()).with_ended(self.now).with_archive_year()
         )
-        return self.count_by(*fields, queryset=selection, cache_as=f"counts:{self.window}")
-
-    @cached_property
-    def window(self) -> str:
-        """The time window of `now` (models.time_window): what is derived
-        from the time is cached under it."""
-        return time_window(self.now)[0]
+        return self.count_by(*fields, queryset=selection, cache_as="counts", timed=True)
 
     def in_partition(self, ended: bool) -> bool:
         return ended == self.archive

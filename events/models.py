@@ -56,7 +56,8 @@ TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-lin
 # What the agenda caches: what does not depend on the time (choices of the
 # filter form, iCalendar events) under the content's version; what does (the
 # partition into current and past, the order by next start, time statuses,
-# counts, a listing's page) also under its time window (`time_window`).
+# counts, a listing's page) also under the time window (home/page_cache.py
+# `time_window`, which ends at the next slot end: expiry.py).
 EVENTS = VersionedCache("events", invalidated_by=["events.EventPage", "directory.ActorPage"])
 NEXT_SLOT_END = "next-slot-end"
 
@@ -73,35 +74,6 @@ def paris_midnight(day: dt.date) -> dt.datetime:
 def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The instants from `first`'s midnight to the end of `last` (Paris)."""
     return paris_midnight(first), paris_midnight(last + dt.timedelta(days=1))
-
-
-def time_window(now: dt.datetime) -> tuple[str, dt.datetime]:
-    """The stretch of time around `now` in which nothing the agenda derives
-    from the time can change, as (a name for cache keys, its end).
-
-    Which events are current or past, the next start they are ordered by,
-    their time statuses and the meaning of « ce mois-ci » change only when
-    a slot ends or at Paris midnight, so the window ends at the first of the
-    two. The next slot end is kept under the content's version (a published
-    change renews it) while it lies ahead: one indexed query per window."""
-
-    def next_end():
-        """(now, the first slot end after it): valid from that `now` until
-        that end (a request whose `now` is earlier computes its own)."""
-        end = EventSlot.objects.filter(ends_at__gt=now).aggregate(first=Min("ends_at"))["first"]
-        return now, end
-
-    since, end = EVENTS.get_or_set(NEXT_SLOT_END, next_end)
-    if now < since:
-        _now, end = next_end()
-    elif end is not None and end <= now:
-        since, end = next_end()
-        EVENTS.set(NEXT_SLOT_END, (since, end))
-    today = timezone.localtime(now, paris()).date()
-    until = paris_midnight(today + dt.timedelta(days=1))
-    if end is not None and end < until:
-        until = end
-    return until.isoformat(), until
 
 
 class AgendaIndexPage(IndexPage):

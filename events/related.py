@@ -9,10 +9,11 @@ from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from home.listing import public, public_index
+from home.page_cache import time_window
 
 from . import vocab
 from .display import slot_text, undated_text
-from .models import EVENTS, AgendaIndexPage, EventOrganiser, EventPage, time_window
+from .models import EVENTS, AgendaIndexPage, EventOrganiser, EventPage
 
 HOME_EVENTS = 4  # one row of cards on a wide screen
 UPCOMING_SHOWN = 10
@@ -95,7 +96,7 @@ def next_events(home_page, now, limit: int = HOME_EVENTS) -> dict:
     index = agenda_index(home_page.locale_id)
     if index is None:
         return {"index": None, "events": [], "now": now}
-    window, _until = time_window(now)
+    window = time_window(now).isoformat()
 
     key = f"home-next:{index.pk}:{limit}:{window}"
     ids = EVENTS.get_or_set(key, lambda: None)

@@ -26,8 +26,8 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from home import http
 from home.listing import public, with_query
@@ -36,7 +36,7 @@ from home.typography import french_spacing
 from . import vocab
 from .display import place_text, slot_text, undated_text
 from .filters import EventFilterSet
-from .models import EVENTS, EventOrganiser, paris, paris_midnight, time_window
+from .models import EventOrganiser, paris, paris_midnight
 from .related import with_display_slots
 
 LEAD_ROLES = (vocab.Role.ORGANISER, vocab.Role.CO_ORGANISER)
@@ -148,23 +148,10 @@ def render_listing(request, template, context, listing, queryset, total, year=No
     cards, pagination and map (templates/events/_results.html), in
     `template`.
 
-    That part is rendered once per content version, time window (nothing in
-    it changes before the window ends: models.time_window), selection, page,
-    language and site, and kept in the agenda's cache: a listing's page costs
-    its ordering and three prefetches only when something changed."""
-    _name, until = time_window(listing.now)
-    key = ":".join(
-        [
-            "results",
-            listing.window,
-            "past" if listing.archive else "current",
-            str(year or "-"),
-            str(listing.page_number or 1),
-            get_language() or "-",
-            http.site_key(request),
-            listing.filters_key,
-        ]
-    )
+    That part is kept like the other listings' cards (`kept_html`, timed:
+    nothing in it changes before the time window ends), per selection, page,
+    language and site: a listing's page costs its ordering and three
+    prefetches only when something changed."""
 
     def render_results():
         results, page_range = listing.paginate(queryset.defer_streamfields(), total=total)
@@ -181,13 +168,17 @@ def render_listing(request, template, context, listing, queryset, total, year=No
         html = render_to_string("events/_results.html", fragment, request)
         return {"html": html, "number": results.number, "has_map": bool(fragment["map_url"])}
 
-    results = EVENTS.get_or_set(key, render_results)
+    partition = "past" if listing.archive else "current"
+    page_number = listing.page_number or 1
+    results = listing.kept_html(
+        request, "results", render_results, partition, year or "-", page_number, timed=True
+    )
     listing.note_page_shown(results["number"])
     context.update(
         results_html=results["html"], page_number=results["number"], has_map=results["has_map"]
     )
     response = TemplateResponse(request, template, context)
-    seconds = max(0, int((until - listing.now).total_seconds()))
+    seconds = max(0, int((listing.window_end - listing.now).total_seconds()))
     return http.set_cache_lifetime(request, response, seconds)
 
 

@@ -866,9 +866,12 @@ class ListingFilterSet(django_filters.FilterSet):
         """The end of the time window of the listing's instant (`cached`)."""
         return time_window(self.now)
 
-    def count_by(self, *fields, queryset=None, cache_as: str | None = None) -> list[tuple]:
+    def count_by(
+        self, *fields, queryset=None, cache_as: str | None = None, timed: bool = False
+    ) -> list[tuple]:
         """(value of each field..., count) rows over the selection (or
-        `queryset`): one GROUP BY, cached under `cache_as` if given."""
+        `queryset`): one GROUP BY, cached under `cache_as` if given (per
+        time window if `timed`, see `cached`)."""
 
         def compute():
             source = self.qs if queryset is None else queryset
@@ -876,7 +879,7 @@ class ListingFilterSet(django_filters.FilterSet):
                 source.order_by().values(*fields).annotate(n=Count("pk")).values_list(*fields, "n")
             )
 
-        return self.cached(cache_as, compute) if cache_as else compute()
+        return self.cached(cache_as, compute, timed=timed) if cache_as else compute()
 
     def facet_item(self, param, value, label, count, children=()) -> FacetItem:
         return FacetItem(
@@ -920,7 +923,9 @@ class ListingFilterSet(django_filters.FilterSet):
         """`render()`, HTML the listing shows (a page of its cards, its
         facets...), kept under the content's version per selection and
         `_html_name` (and time window if `timed`, see `cached`): read with
-        the page's other cached values, in the same round trip."""
+        the page's other cached values, in the same round trip. `render` may
+        return a small dict holding the HTML and what the rest of the page
+        needs to know about it (the page number shown, a map)."""
         return self.cached(self._html_name(request, name, extra), render, timed=timed)
 
     def fragment(self, request, name: str, *, timed: bool = False) -> KeptFragment:

@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from events.models import paris, time_window
+from events.expiry import next_agenda_change
+from events.models import paris
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +68,13 @@ def test_a_publication_shows_at_once_within_a_window(client, agenda, make_event,
 def test_the_window_ends_at_the_next_slot_end_or_paris_midnight(agenda, make_event):
     day = dt.date(2030, 3, 12)
     make_event(slot_on(day, 9, 11), title="Atelier du matin")
-    _name, until = time_window(paris_dt(day, 10))
+    until = next_agenda_change(paris_dt(day, 10))
     assert until == paris_dt(day, 11)
     # After the last slot: the next Paris midnight (a DST change is at 2 or 3 am).
-    _name, until = time_window(paris_dt(day, 11, 30))
+    until = next_agenda_change(paris_dt(day, 11, 30))
     assert until == paris_dt(day + dt.timedelta(days=1), 0)
     # The next slot end is recomputed once the cached one has passed.
-    _name, until = time_window(paris_dt(day, 10, 30))
+    until = next_agenda_change(paris_dt(day, 10, 30))
     assert until == paris_dt(day, 11)
 
 
