@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Page
 
+from home.privacy import public
 from home.sites import absolute
 
 from . import subscriptions
@@ -58,8 +59,7 @@ def localized(pages, language: str) -> dict:
         return found
     keys = {page.translation_key: page.pk for page in pages}
     for page in (
-        Page.objects.live()
-        .public()
+        public(Page.objects.live())
         .filter(translation_key__in=keys, locale__language_code=language)
         .specific(defer=True)
     ):

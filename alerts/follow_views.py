@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from calls_for_projects.models import CallForProjectsPage
 from home import ratelimit
+from home.privacy import public
 from network_minutes.models import NetworkPage
 
 from . import follow, reminders
@@ -27,7 +28,7 @@ def _page(model, page_id):
     visitor saw, in any language), or None."""
     if not isinstance(page_id, int) or not 0 < page_id < 2**31:
         return None
-    return model.objects.live().public().filter(pk=page_id).first()
+    return public(model.objects.live()).filter(pk=page_id).first()
 
 
 def _follow(request, model, shown, target, context):

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from directory.models import ActorPage
 from events.models import EventPage
+from home.privacy import public
 from network_minutes.models import MeetingMinutesPage, NetworkPage
 
 from . import follow, subscriptions
@@ -46,8 +47,7 @@ class RunReport:
 
 def new_pages(queryset, since, now):
     return list(
-        queryset.live()
-        .public()
+        public(queryset.live())
         .filter(first_published_at__gt=since, first_published_at__lte=now)
         .order_by("-first_published_at", "-pk")
         .defer_streamfields()[:1000]

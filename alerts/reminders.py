@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from calls_for_projects import status as call_status
 from calls_for_projects.models import CallForProjectsPage
+from home.privacy import public
 
 from . import follow, subscriptions
 from .models import DeadlineReminder
@@ -54,8 +55,7 @@ def reminder_calls(now):
     """The calls a reminder may be sent for at `now`: live, public, open,
     their deadline within WINDOW."""
     return (
-        CallForProjectsPage.objects.live()
-        .public()
+        public(CallForProjectsPage.objects.live())
         .open_at(now)
         .filter(deadline__gt=now, deadline__lte=now + WINDOW)
     )

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from home.privacy import public
 from home.registry import ALERT_SOURCES
 from home.sites import absolute
 
@@ -44,7 +45,7 @@ def scope_page(source, page_id):
     model = source.scope_model_class()
     if not isinstance(page_id, int) or not 0 < page_id < 2**31:
         return None
-    return model.objects.live().public().filter(pk=page_id).first()
+    return public(model.objects.live()).filter(pk=page_id).first()
 
 
 def listing_for(source_key: str, page_id, query_string: str, now=None):

@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
-from home.listing import public, public_index
+from home.listing import public_index
+from home.privacy import public
 from home.registry import SECTION_LIMIT, bounded, page_url_with_query
 
 from . import vocab

@@ -33,9 +33,9 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.fields import LeanStreamField
-from home.listing import public
 from home.models import BasePage, IndexPage, LinkedDocument
 from home.models.index import view_route
+from home.privacy import public
 
 from . import actes
 from . import status as lifecycle

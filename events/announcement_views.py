@@ -25,7 +25,8 @@ from home import feeds as shared
 from home import http, ratelimit
 from home.cache import PAGE_TREE
 from home.forms import clean_query_text
-from home.listing import private_paths, public, with_query
+from home.listing import with_query
+from home.privacy import private_paths, public
 from home.typography import french_spacing
 
 from . import announcement_relay as relay

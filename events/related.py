@@ -8,8 +8,9 @@ from __future__ import annotations
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
-from home.listing import public, public_index
+from home.listing import public_index
 from home.page_cache import time_window
+from home.privacy import public
 
 from . import vocab
 from .display import slot_text, undated_text

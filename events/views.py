@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from home import http
-from home.listing import public, with_query
+from home.listing import with_query
+from home.privacy import public
 from home.typography import french_spacing
 
 from . import vocab

@@ -49,7 +49,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, Q, Value
+from django.db.models import CharField, Count, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -63,6 +63,7 @@ from home.cache import PAGE_TREE, KeptFragment, VersionedCache, digest
 from home.forms import QueryField, clean_query_text
 from home.http import site_key
 from home.page_cache import time_window
+from home.privacy import private_paths, public
 from home.search import (
     SearchUnavailable,
     ranked_ids,
@@ -74,10 +75,6 @@ from home.typography import NBSP, french_spacing
 
 # The themes offered by every listing's theme filter.
 THEMES = VersionedCache("themes", timeout=60 * 60, invalidated_by=["home.Theme"])
-# The tree paths of the private sections (pages with a view restriction).
-RESTRICTIONS = VersionedCache(
-    "restrictions", timeout=60 * 60, invalidated_by=["wagtailcore.PageViewRestriction"]
-)
 
 CORE_PARAMS = ("q", "sort", "page")
 FIELD_CLASS = "field__input"
@@ -337,26 +334,6 @@ def relevance_expression(ids):
     (a CASE WHEN per id costs more to build than the query takes to run)."""
     ranked = "," + ",".join(str(pk) for pk in ids) + ","
     return StrIndex(Value(ranked), Concat(Value(","), Cast("pk", CharField()), Value(",")))
-
-
-def private_paths() -> tuple[str, ...]:
-    """Tree paths of the pages with a view restriction: what
-    `PageQuerySet.public()` reads from the database on every call (a tuple:
-    read once per request, home/cache.py)."""
-    from wagtail.models import PageViewRestriction
-
-    return RESTRICTIONS.get_or_set(
-        "private-paths",
-        lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
-    )
-
-
-def public(queryset):
-    """`queryset.public()`, with the private sections from the versioned cache."""
-    private = Q()
-    for path in private_paths():
-        private |= Q(path__startswith=path)
-    return queryset.exclude(private) if private else queryset
 
 
 def public_index(model, locale_id: int):

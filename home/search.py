@@ -38,6 +38,7 @@ from django.utils.text import capfirst
 from wagtail.models import Locale, Page, get_page_models
 
 from home.page_cache import PAGE_EXPIRY
+from home.privacy import public
 from home.registry import HIDDEN_PAGES
 from home.request_scope import RequestLocal
 
@@ -154,7 +155,7 @@ def searchable_pages(locale: Locale):
     `locale`, the tree's root left out. (`public()` reads the view
     restrictions: build this once per request, then narrow it.) The pages
     an app hides (`HIDDEN_PAGES`: expired announcements) are left out."""
-    pages = Page.objects.live().public().filter(locale=locale).exclude(depth=1)
+    pages = public(Page.objects.live()).filter(locale=locale).exclude(depth=1)
     return HIDDEN_PAGES.exclude_from(pages)
 
 

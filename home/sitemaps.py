@@ -2,6 +2,8 @@ from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from home.privacy import public
+
 
 class AllLocalesSitemap(Sitemap):
     """Wagtail's sitemap lists the default locale's tree only; with one tree
@@ -16,8 +18,7 @@ class AllLocalesSitemap(Sitemap):
         for root in roots:
             in_trees |= Q(path__startswith=root.path)
         return (
-            Page.objects.live()
-            .public()
+            public(Page.objects.live())
             .filter(in_trees, alias_of__isnull=True)
             .order_by("path")
             .defer_streamfields()

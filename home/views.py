@@ -27,6 +27,7 @@ from .forms import SearchForm
 from .listing import ChoiceFilter, KeptSlices, ListingFilterSet, paginate
 from .models import Theme
 from .page_cache import time_window
+from .privacy import public
 from .registry import HIDDEN_PAGES
 from .search import (
     FacetCountedResults,
@@ -190,7 +191,7 @@ def _search_results(query: str, filters: SearchFilters) -> dict:
 
 
 def _theme_pages(theme, locale):
-    pages = Page.objects.live().public().filter(locale=locale, themed_items__tag=theme)
+    pages = public(Page.objects.live()).filter(locale=locale, themed_items__tag=theme)
     # No distinct(): the unique (page, theme) constraint rules out duplicates.
     return HIDDEN_PAGES.exclude_from(pages).order_by("-first_published_at", "pk")
 
@@ -198,7 +199,7 @@ def _theme_pages(theme, locale):
 @require_safe
 def theme_index(request):
     visible = HIDDEN_PAGES.exclude_from(
-        Page.objects.live().public().filter(locale=Locale.get_active())
+        public(Page.objects.live()).filter(locale=Locale.get_active())
     ).values("pk")
     themes = Theme.objects.annotate(
         page_count=Count("tagged_pages", filter=Q(tagged_pages__content_object__in=visible))

@@ -16,7 +16,7 @@ from wagtail.models import Page
 
 from home.api import API_RESOURCES, ApiResource
 from home.api.schemas import PageItemOut, page_fields
-from home.listing import public
+from home.privacy import public
 
 from .filters import MinutesFilterSet
 from .models import NetworkPage

@@ -39,9 +39,9 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import KeyFigureBlock
 from home.fields import LeanStreamField
-from home.listing import public
 from home.models import BasePage, IndexPage, LinkedDocument
 from home.models.index import view_route
+from home.privacy import public
 
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
 

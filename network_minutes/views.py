@@ -13,7 +13,8 @@ from django.db.models import Count, F
 from django.template.response import TemplateResponse
 
 from directory.models import ActorPage, DirectoryIndexPage
-from home.listing import PageListing, public
+from home.listing import PageListing
+from home.privacy import public
 
 from .filters import ACTIONS_PER_PAGE, MinutesFilterSet
 from .models import ActionItem, MeetingMinutesPage, NetworkPage, Participant
@@ -79,8 +80,7 @@ def network_members(network_page):
     if network_page.network_id is None:
         return [], 0
     members = (
-        ActorPage.objects.live()
-        .public()
+        public(ActorPage.objects.live())
         .filter(networks=network_page.network_id, locale_id=network_page.locale_id)
         .only("title", "url_path", "kind", "city", "path", "depth", "locale_id")
         .order_by("sort_title", "pk")

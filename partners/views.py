@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.models import ActorPage
 from home import ratelimit
+from home.privacy import public
 
 from . import announcements, calls, conf, display, events, notifications, services
 from .forms import LoginLinkForm, PartnerActorForm, PublicActorForm
@@ -266,7 +267,7 @@ class ActorProposal(ProposalFormView):
 
     def load(self, page_id=None):
         if page_id is not None:
-            live = ActorPage.objects.live().public()
+            live = public(ActorPage.objects.live())
             page = get_object_or_404(live, pk=page_id)
             if page.alias_of_id:
                 # From an English alias: the proposal updates its French source.

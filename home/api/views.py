@@ -34,7 +34,6 @@ from pydantic import create_model
 
 from home.cache import digest
 from home.listing import (
-    RESTRICTIONS,
     THEMES,
     ChoiceFilter,
     DateFilter,
@@ -43,11 +42,11 @@ from home.listing import (
     TextFilter,
     YearFilter,
     _flat_choices,
-    public,
     shown_value,
 )
 from home.middleware import MAX_ID
 from home.page_cache import time_window
+from home.privacy import RESTRICTIONS, public
 from home.validation import CONTROL_CHARACTERS
 
 from .http import (

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -113,12 +114,19 @@ class BasePage(SeoMixin, ThemesMixin, Page):
 
     def get_view_restrictions(self):
         """Wagtail's rule — the restrictions of this page and its ancestors,
-        an alias taking those of its source page — with the ids of the
-        restrictions kept per page until a page or a restriction changes:
-        a public page (nearly all of them) costs no query here, instead of
-        two (its ancestors, then their restrictions). An alias's source
-        pages come from the page-tree cache, aliases of aliases resolved to
-        the end (issue 14)."""
+        an alias taking those of its source page — and those of their other
+        language versions, with the ids of the restrictions kept per page
+        until a page or a restriction changes: a public page (nearly all of
+        them) costs no query here, instead of two (its ancestors, then their
+        restrictions). An alias's source pages come from the page-tree
+        cache, aliases of aliases resolved to the end (issue 14).
+
+        Language versions: wagtail-localize copies a page's privacy to its
+        translations only when an editor syncs them, so the English version
+        of a section made private in French would stay public until then. A
+        page (or ancestor) without a restriction of its own takes those of
+        its translations; one with its own (a synced copy) keeps only its
+        own, so that a visitor is asked for one password, not two."""
         from wagtail.models import PageViewRestriction
 
         from home.cache import VIEW_RESTRICTIONS
@@ -133,8 +141,9 @@ class BasePage(SeoMixin, ThemesMixin, Page):
 
         from home.cache import PAGE_TREE
 
+        chain = [self, *self.get_ancestors().only("alias_of", "translation_key")]
         page_ids, alias_sources = set(), set()
-        for page in [self, *self.get_ancestors().only("alias_of")]:
+        for page in chain:
             if page.alias_of_id:
                 alias_sources.add(page.alias_of_id)
             else:
@@ -142,8 +151,17 @@ class BasePage(SeoMixin, ThemesMixin, Page):
         if alias_sources:
             key = "alias-sources:" + ",".join(map(str, sorted(alias_sources)))
             page_ids |= PAGE_TREE.get_or_set(key, lambda: _alias_sources(alias_sources))
-        restrictions = PageViewRestriction.objects.filter(page_id__in=page_ids)
-        return sorted(restrictions.values_list("pk", flat=True))
+        keys = {page.translation_key for page in chain}
+        rows = PageViewRestriction.objects.filter(
+            Q(page_id__in=page_ids) | Q(page__translation_key__in=keys)
+        ).values_list("pk", "page_id", "page__translation_key")
+        own = {pk for pk, page_id, _key in rows if page_id in page_ids}
+        # A chain page's own restrictions (or its alias source's) stand for
+        # its language versions' (a synced copy of the same); without any,
+        # its translations' apply.
+        covered = {key for pk, page_id, key in rows if page_id in page_ids}
+        versions = {pk for pk, _page_id, key in rows if key in keys and key not in covered}
+        return sorted(own | versions)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

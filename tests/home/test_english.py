@@ -455,6 +455,81 @@ def test_a_restriction_on_a_section_applies_at_once_to_pages_already_served(clie
     assert client.get(actor.url).status_code == 200
 
 
+def translate(page, en, django_capture_on_commit_callbacks):
+    """The English translation of `page` (wagtail-localize), replacing its alias."""
+    source, _ = TranslationSource.get_or_create_from_instance(page)
+    translation = Translation.objects.create(source=source, target_locale=en)
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save_target(publish=True)
+    return Page.objects.get(translation_key=page.translation_key, locale=en).specific
+
+
+def test_a_translation_is_private_as_soon_as_its_french_page_is(
+    client, home_fr, en, add_page, django_capture_on_commit_callbacks
+):
+    """wagtail-localize copies a page's privacy to its translations only when
+    an editor syncs them: until then the English version of a page made
+    private in French would stay public. Here the restriction of any
+    language version applies at once, to the page and what is under it."""
+    from wagtail.models import PageViewRestriction
+
+    section = add_page(home_fr, StandardPage, title="Espace des membres", introduction="Privé.")
+    child = add_page(section, StandardPage, title="Compte rendu interne", introduction="Privé.")
+    english_section = translate(section, en, django_capture_on_commit_callbacks)
+    english_child = translate(child, en, django_capture_on_commit_callbacks)
+    assert english_section.alias_of_id is None and english_child.alias_of_id is None
+    assert client.get(english_child.url).status_code == 200
+
+    restriction = PageViewRestriction.objects.create(page=section, restriction_type="login")
+    for url in (section.url, child.url, english_section.url, english_child.url):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response["Location"], url
+    # Nor does the English search show it.
+    search = {"q": "Compte rendu interne"}
+    assert texts(client.get("/en/search/", search), ".result__title") == []
+
+    restriction.delete()
+    assert client.get(english_child.url).status_code == 200
+    found = texts(client.get("/en/search/", search), ".result__title")
+    assert found == ["Compte rendu interne"]
+
+
+def test_a_private_fiche_leaves_the_english_listing_too(client, directory_fr, en):
+    """The English directory lists the aliases of the French fiches: a fiche
+    made private leaves it as it leaves the French one."""
+    from wagtail.models import PageViewRestriction
+
+    actor = ActorPage.objects.child_of(directory_fr).get(slug="ville-de-sceaux")
+    english_directory = counterpart(directory_fr, en).url
+
+    def cards(url):
+        return texts(client.get(url, {"q": "Sceaux"}), ".card__title")
+
+    assert actor.title in cards(english_directory)
+    restriction = PageViewRestriction.objects.create(page=actor, restriction_type="login")
+    assert actor.title not in cards(english_directory)
+    assert actor.title not in cards(directory_fr.url)
+    restriction.delete()
+    assert actor.title in cards(english_directory)
+
+
+def test_a_translation_with_its_own_copy_of_the_restriction_asks_once(
+    client, home_fr, en, add_page, django_capture_on_commit_callbacks
+):
+    """A translation synced by an editor carries its own copy of the French
+    page's password: the visitor is asked for one password, not two."""
+    from wagtail.models import PageViewRestriction
+
+    page = add_page(home_fr, StandardPage, title="Page à mot de passe", introduction="Privé.")
+    PageViewRestriction.objects.create(page=page, restriction_type="password", password="ess")
+    english = translate(page, en, django_capture_on_commit_callbacks)
+    # wagtail-localize copied the French page's restriction when translating.
+    assert PageViewRestriction.objects.filter(page=english, password="ess").count() == 1
+    assert len(english.get_view_restrictions()) == 1
+    form = client.get(english.url)
+    assert form.status_code == 200 and 'name="password"' in form.text
+
+
 def test_the_english_home_page_follows_its_publication(client, home_en, publish):
     """The English home page that routing starts from is cached: publishing
     a change shows it at the next request."""
